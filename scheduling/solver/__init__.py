@@ -1,0 +1,1 @@
+"""Takt's scheduling engine: pure Python plus OR-Tools CP-SAT, no Django."""
