@@ -1,0 +1,75 @@
+# Takt: `make run` starts the app on its embedded default, `make test` runs the tests.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+ECHARTS := static/vendor/echarts/echarts.min.js
+ADDR ?= 127.0.0.1:8000
+BENCH_DIR ?= ../shared/benchmarks
+BENCH_TIME ?= 30
+
+.PHONY: run test check fmt lint types contracts deploy-check bench bench-solver bench-plant install assets demo migrate clean
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP) assets
+
+$(ECHARTS): package.json package-lock.json build-assets.mjs
+	npm ci --no-audit --no-fund --loglevel=error
+	npm run --silent build
+	@touch $(ECHARTS)
+
+assets: $(ECHARTS)
+
+migrate: install
+	@mkdir -p var
+	$(PY) manage.py migrate --no-input -v 0
+
+demo: migrate
+	$(PY) manage.py load_demo_plant
+
+## Start the web server and a real Celery worker on SQLite + a filesystem broker.
+run: demo
+	$(PY) manage.py rundev $(ADDR)
+
+## The whole test suite. SQLite by default; PostgreSQL / Redis when DATABASE_URL / REDIS_URL are set.
+test: install
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+fmt: $(STAMP)
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/ruff check .
+
+types: $(STAMP)
+	$(VENV)/bin/mypy .
+
+contracts: $(STAMP)
+	$(VENV)/bin/lint-imports
+
+deploy-check: $(STAMP)
+	DJANGO_SETTINGS_MODULE=plant.settings.production DJANGO_SECRET_KEY=$$(openssl rand -hex 32) \
+		DJANGO_ALLOWED_HOSTS=takt.example.com $(PY) manage.py check --deploy --fail-level WARNING
+
+check: lint types contracts deploy-check test
+
+## Benchmarks: solver against the public instances and generated plants. Never part of `test`.
+bench: bench-solver bench-plant
+
+bench-solver: $(STAMP)
+	@mkdir -p bench-results
+	$(PY) -m scheduling.solver.bench $(BENCH_DIR)/jsp $(BENCH_DIR)/fjsp --time-limit $(BENCH_TIME) --workers 2 --seeds 3 --json bench-results/solver.json
+
+bench-plant: $(STAMP)
+	$(PY) -m scheduling.solver.bench --plant S --plant M --plant L --time-limit 60
+
+clean:
+	rm -rf var staticfiles bench-results .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Models of the inventory app arrive with its issue."""

@@ -1,0 +1,7 @@
+"""/api/v1/: every app's API routes, one prefix each."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("plant.api.urls")),
+]

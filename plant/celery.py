@@ -1,0 +1,26 @@
+"""The Celery application shared by every app (queues `solver` and `default`)."""
+
+import os
+from pathlib import Path
+
+from celery import Celery
+from celery.signals import import_modules
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "plant.settings.dev")
+
+app = Celery("takt")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+
+def ensure_broker_folders() -> None:
+    """The filesystem transport expects its folders to exist."""
+    options = app.conf.broker_transport_options or {}
+    for key in ("data_folder_in", "data_folder_out", "processed_folder"):
+        if key in options:
+            Path(options[key]).mkdir(parents=True, exist_ok=True)
+
+
+@import_modules.connect
+def _on_import_modules(**_: object) -> None:
+    ensure_broker_folders()

@@ -1,0 +1,15 @@
+"""Row locks for master data. Always through here, always in pk order."""
+
+from __future__ import annotations
+
+from plant.models import Item, Plant
+
+
+def lock_plant(plant_id: int) -> Plant:
+    """Serialises calendar and BOM edits of one plant (they check the rows of their peers)."""
+    plant: Plant = Plant.objects.select_for_update().get(pk=plant_id)
+    return plant
+
+
+def lock_items(item_ids: list[int]) -> list[Item]:
+    return list(Item.objects.select_for_update().filter(pk__in=item_ids).order_by("pk"))

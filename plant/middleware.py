@@ -1,0 +1,27 @@
+"""Turns domain errors that escape an HTML view into the right HTTP answer."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from plant.errors import DomainError, NotFound
+
+
+class DomainErrorMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if request.path.startswith("/api/"):
+            return None  # DRF's handler shapes API errors.
+        if isinstance(exception, NotFound):
+            raise Http404(exception.message)
+        if isinstance(exception, DomainError):
+            return render(request, "error.html", {"error": exception}, status=exception.status)
+        return None

@@ -1,0 +1,26 @@
+"""The plant's master data, one module per aggregate."""
+
+from plant.models.calendars import CalendarException, OvertimeOffer, Shift, ShiftPattern
+from plant.models.items import BOMLine, Item, ProductFamily
+from plant.models.plants import Plant, PlantMembership, Role
+from plant.models.resources import Changeover, Machine, WorkCentre
+from plant.models.routings import Operation, OperationMachine, Routing
+
+__all__ = [
+    "BOMLine",
+    "CalendarException",
+    "Changeover",
+    "Item",
+    "Machine",
+    "Operation",
+    "OperationMachine",
+    "OvertimeOffer",
+    "Plant",
+    "PlantMembership",
+    "ProductFamily",
+    "Role",
+    "Routing",
+    "Shift",
+    "ShiftPattern",
+    "WorkCentre",
+]

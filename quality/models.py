@@ -1,0 +1,1 @@
+"""Models of the quality app arrive with its issue."""

@@ -1,0 +1,65 @@
+"""The demo plant's open production orders, spread over the next three weeks."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from decimal import Decimal
+
+from django.db import transaction
+
+from plant.calendars import local_to_utc
+from plant.demo import MADE, week_start
+from plant.models import Item, Plant
+from scheduling.models import ProductionOrder
+
+ORDER_COUNT = 80
+QUANTITY_CHOICES = {
+    "SHAFT": (50, 80, 100, 120, 150),
+    "FLANGE": (60, 100, 150, 200),
+    "BRACKET": (120, 200, 250, 400),
+    "HOUSING": (12, 20, 25, 30, 40),
+    "GEAR": (50, 80, 100, 120),
+}
+
+
+@transaction.atomic
+def load_demo_orders(*, plant: Plant, today: dt.date, seed: int = 7) -> int:
+    """Create the demo orders that do not exist yet (by external reference). Returns how many."""
+    rng = random.Random(seed)
+    items = {i.code: i for i in Item.objects.filter(plant=plant, kind=Item.Kind.MADE)}
+    existing = set(
+        ProductionOrder.objects.filter(plant=plant).values_list("external_ref", flat=True)
+    )
+    monday = week_start(today)
+    tz = plant.tz
+    orders = []
+    for n in range(ORDER_COUNT):
+        made = rng.choice(MADE)
+        ref = f"SO-{24100 + n}"
+        # Releases over the first ten days; due dates over working days of the next three weeks.
+        release_day = rng.randint(0, 9)
+        due_day = min(20, release_day + rng.randint(3, 11))
+        while (monday + dt.timedelta(days=due_day)).weekday() >= 5:
+            due_day += 1
+        due_hour = rng.choice((12, 14, 16, 22))
+        orders.append(
+            ProductionOrder(
+                plant=plant,
+                external_ref=ref,
+                item=items[made.code],
+                quantity=Decimal(rng.choice(QUANTITY_CHOICES[made.family])),
+                release_at=local_to_utc(
+                    dt.datetime.combine(monday + dt.timedelta(days=release_day), dt.time(6)), tz
+                ),
+                due_at=local_to_utc(
+                    dt.datetime.combine(monday + dt.timedelta(days=due_day), dt.time(due_hour)), tz
+                ),
+                priority=rng.choices(
+                    list(ProductionOrder.Priority.values), weights=(15, 60, 20, 5)
+                )[0],
+            )
+        )
+    new = [o for o in orders if o.external_ref not in existing]
+    ProductionOrder.objects.bulk_create(new)
+    return len(new)

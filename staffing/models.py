@@ -1,0 +1,1 @@
+"""Models of the staffing app arrive with its issue."""

@@ -1,0 +1,88 @@
+"""Shared fixtures: named personas, and the rule that CI never skips a real service."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import Group
+
+from plant.models import PlantMembership, Role
+from tests.factories.plant import PlantFactory, UserFactory
+
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def require(condition: bool, reason: str) -> None:
+    """Skip when a service is missing on a developer's machine; fail in CI, where it must be."""
+    if condition:
+        return
+    if IN_CI:
+        pytest.fail(f"CI must run this test, but {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    from django.conf import settings
+
+    if item.get_closest_marker("postgres"):
+        engine = settings.DATABASES["default"]["ENGINE"]
+        require("postgresql" in engine, "DATABASE_URL does not point at PostgreSQL")
+    if item.get_closest_marker("redis"):
+        require(bool(settings.REDIS_URL), "REDIS_URL is not set")
+    if item.get_closest_marker("browser"):
+        require(
+            Path(os.environ.get("CHROMIUM", "/usr/bin/chromium")).exists(),
+            "no Chromium at /usr/bin/chromium",
+        )
+
+
+def _member(plant, role: str, username: str):  # type: ignore[no-untyped-def]
+    user = UserFactory(username=username)
+    user.groups.add(Group.objects.get(name=role))
+    PlantMembership.objects.create(user=user, plant=plant)
+    return user
+
+
+@pytest.fixture
+def plant(db):  # type: ignore[no-untyped-def]
+    return PlantFactory(code="P1", name="Plant One", time_zone="Europe/Berlin")
+
+
+@pytest.fixture
+def other_plant(db):  # type: ignore[no-untyped-def]
+    return PlantFactory(code="P2", name="Plant Two", time_zone="America/Chicago")
+
+
+@pytest.fixture
+def manager(plant):  # type: ignore[no-untyped-def]
+    return _member(plant, Role.MANAGER, "manager")
+
+
+@pytest.fixture
+def supervisor(plant):  # type: ignore[no-untyped-def]
+    return _member(plant, Role.SUPERVISOR, "supervisor")
+
+
+@pytest.fixture
+def viewer(plant):  # type: ignore[no-untyped-def]
+    return _member(plant, Role.VIEWER, "viewer")
+
+
+@pytest.fixture
+def outsider(other_plant):  # type: ignore[no-untyped-def]
+    """A manager, but of another plant: must see nothing of `plant`."""
+    return _member(other_plant, Role.MANAGER, "outsider")
+
+
+@pytest.fixture
+def manager_client(client, manager):  # type: ignore[no-untyped-def]
+    client.force_login(manager)
+    return client
+
+
+@pytest.fixture
+def outsider_client(client, outsider):  # type: ignore[no-untyped-def]
+    client.force_login(outsider)
+    return client

@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+import pytest
+
+from tests.factories.plant import MachineFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_home_page_asks_an_anonymous_visitor_to_log_in(client) -> None:  # type: ignore[no-untyped-def]
+    response = client.get("/")
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+
+def test_a_manager_sees_their_plants_machines_and_an_outsider_does_not(
+    client, plant, manager, outsider
+) -> None:  # type: ignore[no-untyped-def]
+    MachineFactory(work_centre__plant=plant, code="MILL-7", name="Big mill")
+    client.force_login(manager)
+    assert "MILL-7" in client.get("/").content.decode()
+    client.force_login(outsider)
+    assert "MILL-7" not in client.get("/").content.decode()
+
+
+def test_switching_to_another_plants_id_is_not_found(client, plant, other_plant, outsider) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(outsider)
+    assert client.post("/plant/switch/", {"plant": plant.pk}).status_code == 404
+
+
+def test_healthz_reports_the_database_and_the_broker(client) -> None:  # type: ignore[no-untyped-def]
+    body = client.get("/healthz").json()
+    assert body["database"]["ok"] is True
+    assert "broker" in body
