@@ -1,0 +1,32 @@
+# syntax=docker/dockerfile:1
+# Stage 1: front-end packages from the npm registry (ECharts) into static/vendor.
+FROM node:20-bookworm-slim AS assets
+WORKDIR /build
+COPY package.json package-lock.json build-assets.mjs ./
+RUN npm ci --no-audit --no-fund && mkdir -p static && npm run build
+
+# Stage 2: the Python application (web, workers and beat all run this image).
+FROM python:3.11-slim-bookworm AS app
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    DJANGO_SETTINGS_MODULE=plant.settings.production \
+    TAKT_VAR_DIR=/app/var
+WORKDIR /app
+RUN groupadd --system takt && useradd --system --gid takt --home /app takt
+COPY pyproject.toml README.md ./
+COPY plant plant
+COPY scheduling scheduling
+COPY inventory inventory
+COPY quality quality
+COPY staffing staffing
+RUN pip install --upgrade pip && pip install .
+COPY manage.py ./
+COPY templates templates
+COPY static static
+COPY --from=assets /build/static/vendor static/vendor
+RUN DJANGO_SECRET_KEY=collectstatic-only python manage.py collectstatic --no-input -v 0 \
+    && mkdir -p var && chown -R takt:takt var
+USER takt
+EXPOSE 8000
+CMD ["gunicorn", "plant.wsgi:application", "--bind", "0.0.0.0:8000", "--access-logfile", "-"]
