@@ -1,0 +1,90 @@
+"""Running CP-SAT on a `SubModel` with progress callbacks and a cooperative stop."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+from ortools.sat.python import cp_model
+
+from .compiled import Slot
+from .cpmodel import LinExpr, SubModel
+
+
+class _Callback(cp_model.CpSolverSolutionCallback):  # type: ignore[misc]
+    def __init__(
+        self,
+        sub: SubModel,
+        on_solution: Callable[[list[Slot], int, int], None] | None,
+        should_stop: Callable[[], bool],
+    ) -> None:
+        super().__init__()
+        self.sub = sub
+        self.on_solution = on_solution
+        self.should_stop = should_stop
+        self.best: list[Slot] | None = None
+
+    def on_solution_callback(self) -> None:
+        self.best = self.sub.extract(self)
+        if self.on_solution is not None:
+            self.on_solution(
+                self.best, int(self.objective_value), int(round(self.best_objective_bound))
+            )
+        if self.should_stop():
+            self.stop_search()
+
+
+class Result:
+    def __init__(self, status: str, slots: list[Slot] | None, bound: int | None) -> None:
+        self.status = status  # "optimal" | "feasible" | "infeasible" | "unknown"
+        self.slots = slots
+        self.bound = bound
+
+
+_STATUS = {
+    cp_model.OPTIMAL: "optimal",
+    cp_model.FEASIBLE: "feasible",
+    cp_model.INFEASIBLE: "infeasible",
+}
+
+
+def run(
+    sub: SubModel,
+    objective: LinExpr,
+    *,
+    time_limit_s: float,
+    workers: int,
+    seed: int,
+    should_stop: Callable[[], bool],
+    on_solution: Callable[[list[Slot], int, int], None] | None = None,
+    params: dict[str, object] | None = None,
+) -> Result:
+    """Minimise `objective` on `sub` within the limit; stop early when `should_stop()`."""
+    sub.model.minimize(objective)
+    solver = cp_model.CpSolver()
+    p = solver.parameters
+    p.max_time_in_seconds = max(0.01, time_limit_s)
+    p.num_workers = max(1, workers)
+    p.random_seed = seed
+    for name, value in (params or {}).items():
+        setattr(p, name, value)
+    callback = _Callback(sub, on_solution, should_stop)
+    done = threading.Event()
+
+    def watch() -> None:
+        while not done.wait(0.05):
+            if should_stop():
+                solver.stop_search()
+                return
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    try:
+        code = solver.solve(sub.model, callback)
+    finally:
+        done.set()
+        watcher.join()
+    status = _STATUS.get(code, "unknown")
+    slots = sub.extract(solver) if status in ("optimal", "feasible") else None
+    bound = int(round(solver.best_objective_bound)) if status in ("optimal", "feasible") else None
+    return Result(status, slots, bound)

@@ -1,0 +1,199 @@
+"""Dispatching-rule construction: a schedule within moments, calendar- and changeover-aware.
+
+An active-schedule generator in the Giffler-Thompson manner: the next operation of every job
+is a candidate; the candidate that can complete first fixes a machine and a time `C`; among the
+candidates that could start on that machine before `C` (and find it their best machine) a
+priority rule picks one. Operations are appended to machine timelines (no gap filling), so the
+changeover into each operation is known when it is placed.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections.abc import Callable
+
+from .compiled import Compiled, MachineInfo, OpInfo, Slot
+
+RULES: tuple[str, ...] = ("atc", "edd", "mwkr", "ect", "fifo", "spt")
+
+INF = 1 << 60
+
+
+def place(
+    mi: MachineInfo,
+    op: OpInfo,
+    duration: int,
+    routing_setup: int,
+    ready: int,
+    free: int,
+    family_before: int | None,
+) -> tuple[int, int, int] | None:
+    """Earliest (setup_start, start, end) of `op` on `mi` after `free`, processing >= `ready`."""
+    setup = routing_setup + mi.co(family_before, op.family)
+    lo = max(free, ready - setup)
+    cal = mi.regular
+    if not op.can_pause or mi.always:
+        s = cal.fit(lo, setup + duration)
+        if s is None:
+            return None
+        return s, s + setup, s + setup + duration
+    if setup > 0:
+        s2 = cal.fit(lo, setup)
+        if s2 is None:
+            return None
+        s, t = s2, s2 + setup
+    else:
+        t2 = cal.next_working(max(free, ready))
+        if t2 is None:
+            return None
+        s = t = t2
+    e = cal.work_end(t, duration)
+    if e is None:
+        return None
+    return s, t, e
+
+
+def dispatch(c: Compiled, rule: str) -> list[Slot] | None:
+    """Build a schedule with one priority rule; None when it runs past the horizon."""
+    return _Dispatcher(c, rule).run()
+
+
+class _Dispatcher:
+    def __init__(self, c: Compiled, rule: str) -> None:
+        self.c = c
+        self.rule = rule
+        n_m = len(c.machines)
+        self.m_free = [0] * n_m
+        self.m_fam: list[int | None] = [None] * n_m
+        for o, (m, _, _, e) in c.fixed.items():
+            if e >= self.m_free[m]:
+                self.m_free[m] = e
+                self.m_fam[m] = c.ops[o].family
+        self.slots: list[Slot | None] = [None] * len(c.ops)
+        jobs = c.problem.jobs
+        self.pos = [0] * len(jobs)
+        self.ready = [job.release for job in jobs]
+        self.rem = [sum(min(d for _, d, _ in c.ops[o].modes) for o in chain) for chain in c.job_ops]
+        self.version = [0] * len(jobs)
+        self.best_e = [0] * len(jobs)
+        self.cand_on: list[set[int]] = [set() for _ in range(n_m)]
+        self.heap: list[tuple[int, int, int]] = []
+        self.key = self._rule_key(rule)
+
+    def _rule_key(self, rule: str) -> Callable[[int, int, int, int], tuple[float, ...]]:
+        jobs = self.c.problem.jobs
+
+        def due(j: int) -> float:
+            d = jobs[j].due
+            return math.inf if d is None else float(d)
+
+        if rule == "edd":
+            return lambda j, s, e, d: (due(j), -jobs[j].priority, e)
+        if rule == "atc":
+            # weighted slack: the least slack per unit weight goes first
+            def atc(j: int, s: int, e: int, d: int) -> tuple[float, ...]:
+                slack = due(j) - e - (self.rem[j] - d)
+                return (slack / max(1, jobs[j].weight), -jobs[j].priority, e)
+
+            return atc
+        if rule == "mwkr":
+            return lambda j, s, e, d: (-self.rem[j], -jobs[j].priority, e)
+        if rule == "fifo":
+            return lambda j, s, e, d: (self.ready[j], -jobs[j].priority, e)
+        if rule == "spt":
+            return lambda j, s, e, d: (d, -jobs[j].priority, e)
+        return lambda j, s, e, d: (e, -jobs[j].priority, d)
+
+    def _advance(self, j: int) -> bool:
+        """Place fixed operations at the head of job j; register its next candidate."""
+        c = self.c
+        chain = c.job_ops[j]
+        while self.pos[j] < len(chain) and chain[self.pos[j]] in c.fixed:
+            o = chain[self.pos[j]]
+            slot = c.fixed[o]
+            self.slots[o] = slot
+            self.ready[j] = max(self.ready[j], slot[3] + c.ops[o].min_lag)
+            self.rem[j] -= min(d for _, d, _ in c.ops[o].modes)
+            self.pos[j] += 1
+        self.version[j] += 1
+        if self.pos[j] >= len(chain):
+            return True
+        op = c.ops[chain[self.pos[j]]]
+        for m, _, _ in op.modes:
+            self.cand_on[m].add(j)
+        best = self._best(j)
+        if best is None:
+            return False
+        self.best_e[j] = best[2]
+        heapq.heappush(self.heap, (best[2], j, self.version[j]))
+        return True
+
+    def _best(self, j: int) -> tuple[int, int, int, int, int] | None:
+        """(setup_start, start, end, machine, duration) of j's next operation, earliest end."""
+        c = self.c
+        op = c.ops[c.job_ops[j][self.pos[j]]]
+        best: tuple[int, int, int, int, int] | None = None
+        for m, d, su in op.modes:
+            p = place(c.machines[m], op, d, su, self.ready[j], self.m_free[m], self.m_fam[m])
+            if p is not None and (best is None or (p[2], d) < (best[2], best[4])):
+                best = (p[0], p[1], p[2], m, d)
+        return best
+
+    def run(self) -> list[Slot] | None:
+        c = self.c
+        for j in range(len(c.job_ops)):
+            if not self._advance(j):
+                return None
+        while self.heap:
+            key, j, ver = heapq.heappop(self.heap)
+            if ver != self.version[j]:
+                continue
+            best = self._best(j)
+            if best is None:
+                return None
+            if best[2] > key:
+                self.best_e[j] = best[2]
+                heapq.heappush(self.heap, (best[2], j, ver))
+                continue
+            s, t, e, m, d = best
+            chosen = (j, s, t, e, d)
+            chosen_key = self.key(j, s, e, d)
+            mi = c.machines[m]
+            for j2 in self.cand_on[m]:
+                if j2 == j:
+                    continue
+                op2 = c.ops[c.job_ops[j2][self.pos[j2]]]
+                for m2, d2, su2 in op2.modes:
+                    if m2 != m:
+                        continue
+                    p = place(mi, op2, d2, su2, self.ready[j2], self.m_free[m], self.m_fam[m])
+                    if p is None or p[0] >= e or p[2] > max(self.best_e[j2], e):
+                        continue
+                    k2 = self.key(j2, p[0], p[2], d2)
+                    if k2 < chosen_key:
+                        chosen_key = k2
+                        chosen = (j2, p[0], p[1], p[2], d2)
+            if chosen[0] != j:
+                heapq.heappush(self.heap, (e, j, ver))
+            self._commit(chosen, m)
+        if any(s is None for s in self.slots):
+            return None
+        return [s for s in self.slots if s is not None]
+
+    def _commit(self, chosen: tuple[int, int, int, int, int], m: int) -> None:
+        j, s, t, e, d = chosen
+        c = self.c
+        o = c.job_ops[j][self.pos[j]]
+        op = c.ops[o]
+        self.slots[o] = (m, s, t, e)
+        self.m_free[m] = e
+        self.m_fam[m] = op.family
+        for m2, _, _ in op.modes:
+            self.cand_on[m2].discard(j)
+        self.ready[j] = max(self.ready[j], e + op.min_lag)
+        self.rem[j] -= min(dd for _, dd, _ in op.modes)
+        self.pos[j] += 1
+        if not self._advance(j):
+            # nothing fits before the horizon: leave the rest unplaced
+            self.heap.clear()

@@ -1,0 +1,224 @@
+"""`solve()`: construction, then CP-SAT (whole model or large neighbourhood search)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from .compiled import Compiled, Slot
+from .cpmodel import LinExpr, SubModel
+from .cpsat import run
+from .diagnose import diagnose
+from .dispatch import RULES, dispatch
+from .incumbent import Incumbent
+from .lns import improve
+from .model import COMPONENTS, Problem, Progress, Solution, SolutionStatus
+
+# Above this many (operation, machine) pairs the whole model is left to LNS.
+FULL_MODEL_MAX_MODES = 700
+
+
+def solve(
+    problem: Problem,
+    *,
+    time_limit_s: float,
+    workers: int = 2,
+    seed: int = 0,
+    on_progress: Callable[[Progress], None] | None = None,
+    should_stop: Callable[[], bool] | None = None,
+    strategy: str = "auto",
+) -> Solution:
+    """Schedule `problem` within `time_limit_s` seconds of wall time.
+
+    A dispatching-rule schedule comes first (reported through `on_progress`), then CP-SAT
+    improves it; the result is never worse than the construction. `should_stop` is polled about
+    every 50 ms; stopping returns the best schedule so far. `strategy` is "auto", "full"
+    (one CP-SAT model) or "lns".
+    """
+    started = time.monotonic()
+    deadline = started + time_limit_s
+    conflicts = diagnose(problem)
+    if conflicts:
+        return Solution(
+            status="infeasible",
+            assignments=(),
+            objective=None,
+            bound=None,
+            gap=None,
+            components={},
+            elapsed_s=time.monotonic() - started,
+            conflicts=tuple(conflicts),
+        )
+    c = Compiled(problem)
+    inc = Incumbent(c, started, on_progress)
+
+    def stop() -> bool:
+        return time.monotonic() >= deadline or (should_stop is not None and should_stop())
+
+    construct(c, inc, budget_s=min(time_limit_s * 0.25, 20.0), stop=stop)
+    if problem.objective.mode == "weighted":
+        inc.set_bound(simple_bound(c))
+    n_modes = sum(len(op.modes) for op in c.ops)
+    full = strategy == "full" or (strategy == "auto" and n_modes <= FULL_MODEL_MAX_MODES)
+    proven = False
+    if not stop():
+        if full or inc.slots is None:
+            proven = _solve_full(c, inc, deadline, workers, seed, stop)
+        else:
+            improve(c, inc, deadline=deadline, workers=workers, seed=seed, stop=stop)
+    return finish(c, inc, started, proven)
+
+
+def construct(c: Compiled, inc: Incumbent, *, budget_s: float, stop: Callable[[], bool]) -> None:
+    """Run the dispatching rules (the most promising first) until the budget is spent."""
+    from .verify import verify
+
+    obj = c.problem.objective
+    makespan_only = obj.mode == "weighted" and all(
+        obj.weight(k) == 0 for k in COMPONENTS if k != "makespan"
+    )
+    rules = ("mwkr", "ect", "spt", "fifo", "atc", "edd") if makespan_only else RULES
+    t0 = time.monotonic()
+    for rule in rules:
+        if inc.slots is not None and (time.monotonic() - t0 > budget_s or stop()):
+            break
+        slots = dispatch(c, rule)
+        if slots is None:
+            continue
+        comps = c.components(slots)
+        trial = Solution(
+            status="feasible",
+            assignments=c.assignments(slots),
+            objective=None,
+            bound=None,
+            gap=None,
+        )
+        if verify(c.problem, trial):
+            continue  # e.g. a maximum lag the greedy pass could not keep
+        inc.offer(slots, f"dispatch:{rule}", comps)
+
+
+def simple_bound(c: Compiled) -> int:
+    """A cheap lower bound on the weighted objective (chains and machine loads)."""
+    obj = c.problem.objective
+    jobs = c.problem.jobs
+    chain_end = []
+    tard = 0
+    for j, chain in enumerate(c.job_ops):
+        work = sum(min(d + su for _, d, su in c.ops[o].modes) for o in chain)
+        end = jobs[j].release + work
+        chain_end.append(end)
+        due = jobs[j].due
+        if due is not None and end > due:
+            tard += jobs[j].weight * (end - due)
+    load = [0] * len(c.machines)
+    for op in c.ops:
+        if len(op.modes) == 1:
+            load[op.modes[0][0]] += op.modes[0][1] + op.modes[0][2]
+    ms = max(chain_end + load + [0])
+    for slot in c.fixed.values():
+        ms = max(ms, slot[3])
+    return obj.weighted_tardiness * tard + obj.makespan * ms
+
+
+def _objective(sub: SubModel, stage: int | None) -> LinExpr:
+    obj = sub.c.problem.objective
+    if stage is None:
+        return sum(
+            (obj.weight(k) * sub.components[k] for k in COMPONENTS if obj.weight(k)), start=0
+        )
+    return sub.components[obj.order[stage]]
+
+
+def stage_model(
+    c: Compiled,
+    inc: Incumbent,
+    stage: int | None,
+    free: list[int],
+    lo: int = 0,
+    hi: int | None = None,
+) -> SubModel:
+    """A model of `free`; in lexicographic stage k, earlier components are capped."""
+    sub = SubModel(c, inc.slots, free, lo=lo, hi=hi)
+    if stage is not None and inc.slots is not None:
+        for name in c.problem.objective.order[:stage]:
+            sub.model.add(sub.components[name] <= inc.comps[name])
+    return sub
+
+
+def _solve_full(
+    c: Compiled,
+    inc: Incumbent,
+    deadline: float,
+    workers: int,
+    seed: int,
+    stop: Callable[[], bool],
+) -> bool:
+    """The whole model in one CP-SAT run per stage; True when proven optimal."""
+    obj = c.problem.objective
+    stages: list[int | None] = [None] if obj.mode == "weighted" else list(range(len(obj.order)))
+    proven = True
+    for i, stage in enumerate(stages):
+        left = deadline - time.monotonic()
+        if left <= 0.05 or stop():
+            return False
+        share = left / (len(stages) - i)
+        hi = None
+        makespan_only = stage is None and all(
+            obj.weight(k) == 0 for k in COMPONENTS if k != "makespan"
+        )
+        if makespan_only and inc.slots is not None:
+            hi = inc.comps["makespan"]
+        sub = stage_model(c, inc, stage, list(range(len(c.ops))), hi=hi)
+
+        def on_solution(slots: list[Slot], value: int, bound: int, st: int | None = stage) -> None:
+            inc.offer(slots, "cpsat")
+            if st is None or st == 0:
+                inc.set_bound(bound)
+
+        res = run(
+            sub,
+            _objective(sub, stage),
+            time_limit_s=share,
+            workers=workers,
+            seed=seed,
+            should_stop=stop,
+            on_solution=on_solution,
+        )
+        if res.slots is not None:
+            inc.offer(res.slots, "cpsat")
+        if res.bound is not None and (stage is None or stage == 0):
+            inc.set_bound(res.bound)
+        if res.status == "infeasible" and inc.slots is None:
+            return False
+        if res.status != "optimal":
+            proven = False
+    return proven
+
+
+def finish(c: Compiled, inc: Incumbent, started: float, proven: bool) -> Solution:
+    if inc.slots is None:
+        return Solution(
+            status="unknown",
+            assignments=(),
+            objective=None,
+            bound=inc.bound,
+            gap=None,
+            components={},
+            elapsed_s=time.monotonic() - started,
+        )
+    status: SolutionStatus = "optimal" if proven else "feasible"
+    if proven and inc.key is not None:
+        inc.bound = inc.key[0]
+    return Solution(
+        status=status,
+        assignments=c.assignments(inc.slots),
+        objective=inc.key[0] if inc.key else None,
+        bound=inc.bound,
+        gap=inc.gap(),
+        components=dict(inc.comps),
+        time_to_first_s=inc.time_to_first,
+        time_to_best_s=inc.time_to_best,
+        elapsed_s=time.monotonic() - started,
+        first_source=inc.first_source,
+    )
