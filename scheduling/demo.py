@@ -9,17 +9,17 @@ from decimal import Decimal
 from django.db import transaction
 
 from plant.calendars import local_to_utc
-from plant.demo import MADE, week_start
+from plant.demo import MADE
 from plant.models import Item, Plant
 from scheduling.models import ProductionOrder
 
 ORDER_COUNT = 80
 QUANTITY_CHOICES = {
-    "SHAFT": (50, 80, 100, 120, 150),
-    "FLANGE": (60, 100, 150, 200),
-    "BRACKET": (120, 200, 250, 400),
-    "HOUSING": (12, 20, 25, 30, 40),
-    "GEAR": (50, 80, 100, 120),
+    "SHAFT": (40, 50, 60, 80, 100),
+    "FLANGE": (50, 80, 100, 150),
+    "BRACKET": (100, 150, 200, 300),
+    "HOUSING": (10, 12, 16, 20, 25),
+    "GEAR": (40, 50, 60, 80),
 }
 
 
@@ -31,16 +31,15 @@ def load_demo_orders(*, plant: Plant, today: dt.date, seed: int = 7) -> int:
     existing = set(
         ProductionOrder.objects.filter(plant=plant).values_list("external_ref", flat=True)
     )
-    monday = week_start(today)
     tz = plant.tz
     orders = []
     for n in range(ORDER_COUNT):
         made = rng.choice(MADE)
         ref = f"SO-{24100 + n}"
-        # Releases over the first ten days; due dates over working days of the next three weeks.
+        # Releases over the next ten days; due dates on working days of the next three weeks.
         release_day = rng.randint(0, 9)
-        due_day = min(20, release_day + rng.randint(3, 11))
-        while (monday + dt.timedelta(days=due_day)).weekday() >= 5:
+        due_day = min(21, release_day + rng.randint(3, 11))
+        while (today + dt.timedelta(days=due_day)).weekday() >= 5:
             due_day += 1
         due_hour = rng.choice((12, 14, 16, 22))
         orders.append(
@@ -50,10 +49,10 @@ def load_demo_orders(*, plant: Plant, today: dt.date, seed: int = 7) -> int:
                 item=items[made.code],
                 quantity=Decimal(rng.choice(QUANTITY_CHOICES[made.family])),
                 release_at=local_to_utc(
-                    dt.datetime.combine(monday + dt.timedelta(days=release_day), dt.time(6)), tz
+                    dt.datetime.combine(today + dt.timedelta(days=release_day), dt.time(6)), tz
                 ),
                 due_at=local_to_utc(
-                    dt.datetime.combine(monday + dt.timedelta(days=due_day), dt.time(due_hour)), tz
+                    dt.datetime.combine(today + dt.timedelta(days=due_day), dt.time(due_hour)), tz
                 ),
                 priority=rng.choices(
                     list(ProductionOrder.Priority.values), weights=(15, 60, 20, 5)

@@ -135,6 +135,7 @@ else:
         "data_folder_in": str(CELERY_BROKER_DIR / "out"),
         "data_folder_out": str(CELERY_BROKER_DIR / "out"),
         "processed_folder": str(CELERY_BROKER_DIR / "processed"),
+        "control_folder": str(CELERY_BROKER_DIR / "control"),
         "store_processed": False,
     }
 # Time limits nest: the solver stops itself first, then Celery's soft and hard limits, and
@@ -187,4 +188,12 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
+
+# A running solve heartbeats every second; after this long without one the sweeper re-queues
+# it (new attempt), up to SOLVER_MAX_ATTEMPTS, then fails it with a reason.
+SOLVER_STALE_AFTER_S = int(os.environ.get("SOLVER_STALE_AFTER_S", "60"))
+SOLVER_MAX_ATTEMPTS = int(os.environ.get("SOLVER_MAX_ATTEMPTS", "2"))
+CELERY_BEAT_SCHEDULE = {
+    "sweep-stale-runs": {"task": "scheduling.sweep_stale_runs", "schedule": 30.0},
 }

@@ -9,3 +9,19 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
+
+# Keep test messages away from a developer's running `make run` worker.
+if not REDIS_URL:  # noqa: F405
+    CELERY_BROKER_DIR = VAR_DIR / "test-broker"  # noqa: F405
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        **CELERY_BROKER_TRANSPORT_OPTIONS,  # noqa: F405
+        **{
+            key: str(CELERY_BROKER_DIR / name)
+            for key, name in (
+                ("data_folder_in", "out"),
+                ("data_folder_out", "out"),
+                ("processed_folder", "processed"),
+                ("control_folder", "control"),
+            )
+        },
+    }

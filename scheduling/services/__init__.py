@@ -1,0 +1,1 @@
+"""Scheduling operations: pages, API views, tasks and commands all call these."""

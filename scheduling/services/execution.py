@@ -1,0 +1,231 @@
+"""Running a schedule run on a worker: claim, solve with progress, record, sweep stale runs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+import time
+from dataclasses import dataclass, field
+from functools import partial
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from plant.errors import DomainError
+from scheduling.adapters import ProblemIndex, build_problem, write_solution
+from scheduling.kpis import schedule_kpis
+from scheduling.locks import lock_runs
+from scheduling.models import ScheduleRun
+from scheduling.run_settings import RunSettings
+from scheduling.solver import Problem, Progress, Solution, solve
+
+log = logging.getLogger(__name__)
+Status = ScheduleRun.Status
+
+
+def claim_run(*, run_id: int, attempt: int, worker: str) -> bool:
+    """Compare-and-set queued → running for this attempt. False: someone else has it, it was
+    cancelled, or this message is stale (the run has been re-queued with a newer attempt)."""
+    now = timezone.now()
+    claimed = ScheduleRun.objects.filter(
+        pk=run_id, attempt=attempt, status=Status.QUEUED, cancel_requested=False
+    ).update(status=Status.RUNNING, worker=worker[:200], started_at=now, heartbeat_at=now)
+    return claimed == 1
+
+
+@dataclass
+class RunMonitor:
+    """Carries progress from the solver to the run row, and the stop signal back.
+
+    Writes are throttled and conditional on (pk, attempt, running), so a worker that lost its
+    run (swept and re-queued) stops at the next heartbeat instead of writing over a newer one.
+    Called from the solver's threads: each uses its own database connection.
+    """
+
+    run_id: int
+    attempt: int
+    heartbeat_s: float = 1.0
+    points: list[list[float]] = field(default_factory=list)
+    cancelled: bool = False
+    lost: bool = False
+    _last_check: float = 0.0
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def _mine(self) -> object:
+        return ScheduleRun.objects.filter(
+            pk=self.run_id, attempt=self.attempt, status=Status.RUNNING
+        )
+
+    def on_progress(self, progress: Progress) -> None:
+        with self._lock:
+            point = [round(progress.elapsed_s, 2), progress.objective, progress.bound]
+            self.points.append(point)
+            points = list(self.points[-500:])
+        self._mine().update(  # type: ignore[attr-defined]
+            best_objective=progress.objective,
+            bound=progress.bound,
+            gap=progress.gap,
+            elapsed_s=round(progress.elapsed_s, 2),
+            progress=points,
+            heartbeat_at=timezone.now(),
+        )
+
+    def should_stop(self) -> bool:
+        now = time.monotonic()
+        if now - self._last_check < self.heartbeat_s:
+            return self.cancelled or self.lost
+        self._last_check = now
+        alive = self._mine().update(heartbeat_at=timezone.now())  # type: ignore[attr-defined]
+        if not alive:
+            self.lost = True
+            return True
+        self.cancelled = ScheduleRun.objects.filter(pk=self.run_id, cancel_requested=True).exists()
+        return self.cancelled
+
+
+def execute_run(*, run_id: int, attempt: int, worker: str) -> None:
+    """Claim the run, build its problem, solve it and record the result.
+
+    Preconditions: none (a stale or duplicate message returns without effect). The solve runs
+    outside any transaction; results are written in one transaction, only if this attempt
+    still owns the run. Domain errors end the run failed with their message.
+    """
+    if not claim_run(run_id=run_id, attempt=attempt, worker=worker):
+        log.info("run %s attempt %s: not claimed (duplicate, stale or cancelled)", run_id, attempt)
+        return
+    run = ScheduleRun.objects.select_related("plant").get(pk=run_id)
+    try:
+        problem, index = build_problem(run)
+    except DomainError as error:
+        finish_run(run_id=run_id, attempt=attempt, status=Status.FAILED, error=error.message)
+        return
+    run_settings = RunSettings.parse(run.settings)
+    monitor = RunMonitor(run_id=run_id, attempt=attempt)
+    started = time.monotonic()
+    solution = solve(
+        problem,
+        time_limit_s=min(run_settings.time_limit_s, settings.SOLVER_MAX_TIME_LIMIT_S),
+        workers=run_settings.workers,
+        seed=run_settings.seed,
+        on_progress=monitor.on_progress,
+        should_stop=monitor.should_stop,
+    )
+    log.info(
+        "run %s solved in %.1fs: %s %s",
+        run_id,
+        time.monotonic() - started,
+        solution.status,
+        solution.objective,
+    )
+    record_solution(
+        run_id=run_id,
+        attempt=attempt,
+        problem=problem,
+        solution=solution,
+        index=index,
+        monitor=monitor,
+    )
+
+
+def record_solution(
+    *,
+    run_id: int,
+    attempt: int,
+    problem: Problem,
+    solution: Solution,
+    index: ProblemIndex,
+    monitor: RunMonitor,
+) -> None:
+    with transaction.atomic():
+        (run,) = lock_runs([run_id])
+        if run.attempt != attempt or run.status != Status.RUNNING:
+            log.warning("run %s attempt %s: lost ownership, result dropped", run_id, attempt)
+            return
+        run.progress = monitor.points[-500:]
+        run.solver_status = solution.status
+        run.first_source = solution.first_source
+        run.time_to_first_s = solution.time_to_first_s
+        run.elapsed_s = round(solution.elapsed_s, 2)
+        run.best_objective, run.bound, run.gap = solution.objective, solution.bound, solution.gap
+        run.components = dict(solution.components)
+        run.conflicts = [
+            {
+                "code": c.code,
+                "message": c.message,
+                "order": index.orders[c.job_id].external_ref if c.job_id in index.orders else None,
+            }
+            for c in solution.conflicts
+        ]
+        if not solution.assignments:
+            run.status = Status.FAILED
+            run.error = (
+                "The schedule cannot be made: "
+                + " ".join(c.message for c in solution.conflicts[:5])
+                if solution.conflicts
+                else f"The solver found no schedule ({solution.status})."
+            )
+        else:
+            write_solution(run, solution, index)
+            run.kpis = schedule_kpis(problem, solution, index)
+            run.status = Status.CANCELLED if monitor.cancelled else Status.SUCCEEDED
+        run.finished_at = timezone.now()
+        run.save()
+    if run.status == Status.SUCCEEDED:
+        from scheduling.hooks import announce
+
+        announce("run.finished", run)
+
+
+def finish_run(*, run_id: int, attempt: int, status: str, error: str = "") -> bool:
+    """End a run this attempt owns without a schedule (failed, timed out)."""
+    return (
+        ScheduleRun.objects.filter(
+            pk=run_id, attempt=attempt, status__in=ScheduleRun.ACTIVE_STATUSES
+        ).update(status=status, error=error, finished_at=timezone.now())
+        == 1
+    )
+
+
+def sweep_stale_runs(
+    *, stale_after_s: float | None = None, max_attempts: int | None = None
+) -> dict[str, int]:
+    """Runs whose worker stopped heartbeating: re-queue them (new attempt) or, after
+    `max_attempts`, fail them with a reason. Nothing stays 'running' forever."""
+    from scheduling.tasks import solve_run_task
+
+    stale_after = stale_after_s if stale_after_s is not None else settings.SOLVER_STALE_AFTER_S
+    limit = max_attempts if max_attempts is not None else settings.SOLVER_MAX_ATTEMPTS
+    cutoff = timezone.now() - dt.timedelta(seconds=stale_after)
+    requeued = failed = 0
+    stale_ids = list(
+        ScheduleRun.objects.filter(status=Status.RUNNING, heartbeat_at__lt=cutoff).values_list(
+            "pk", flat=True
+        )
+    )
+    for run_id in stale_ids:
+        with transaction.atomic():
+            (run,) = lock_runs([run_id])
+            if (
+                run.status != Status.RUNNING
+                or run.heartbeat_at is None
+                or run.heartbeat_at >= cutoff
+            ):
+                continue
+            if run.attempt >= limit:
+                run.status, run.finished_at = Status.FAILED, timezone.now()
+                run.error = (
+                    f"The solver worker stopped responding {run.attempt} times; "
+                    "the run was given up."
+                )
+                run.save(update_fields=["status", "finished_at", "error", "updated_at"])
+                failed += 1
+                continue
+            ScheduleRun.objects.filter(pk=run_id).update(
+                status=Status.QUEUED, attempt=F("attempt") + 1, worker="", queued_at=timezone.now()
+            )
+            transaction.on_commit(partial(solve_run_task.delay, run_id, run.attempt + 1))
+            requeued += 1
+    return {"requeued": requeued, "failed": failed}

@@ -1,0 +1,120 @@
+"""Creating, cancelling and publishing schedule runs."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from plant.models import Plant
+from scheduling.errors import RunInvalid, RunStateConflict
+from scheduling.locks import lock_runs
+from scheduling.models import ProductionOrder, ScheduleRun
+from scheduling.run_settings import RunSettings, Scenario
+
+MAX_HORIZON_DAYS = 120
+
+
+def create_run(
+    *,
+    plant: Plant,
+    name: str,
+    horizon_start: dt.datetime,
+    horizon_end: dt.datetime,
+    orders: list[ProductionOrder] | None = None,
+    settings: dict[str, Any] | None = None,
+    scenario: dict[str, Any] | None = None,
+    base_run: ScheduleRun | None = None,
+    created_by: Any = None,
+) -> ScheduleRun:
+    """Create a queued run and enqueue it on the `solver` queue once the row is committed.
+
+    `orders` defaults to every open order of the plant. Settings and scenario are validated
+    (RunInvalid names the field) and stored normalised.
+    """
+    from scheduling.tasks import solve_run_task
+
+    if horizon_end <= horizon_start:
+        raise RunInvalid(
+            "The horizon must end after it starts.", detail={"horizon_end": ["Before the start."]}
+        )
+    if horizon_end - horizon_start > dt.timedelta(days=MAX_HORIZON_DAYS):
+        raise RunInvalid(
+            f"The horizon may be at most {MAX_HORIZON_DAYS} days.",
+            detail={"horizon_end": ["Too far."]},
+        )
+    run_settings = RunSettings.parse(settings)
+    run_scenario = Scenario.parse(scenario)
+    if orders is None:
+        orders = list(ProductionOrder.objects.for_plant(plant).open())
+    if not orders:
+        raise RunInvalid("There are no open orders to plan.", detail={"orders": ["Empty."]})
+    if any(o.plant_id != plant.pk for o in orders):
+        raise RunInvalid(
+            "Every order must belong to the run's plant.", detail={"orders": ["Other plant."]}
+        )
+    if base_run is not None and base_run.plant_id != plant.pk:
+        raise RunInvalid("The base run belongs to another plant.")
+    with transaction.atomic():
+        run = ScheduleRun.objects.create(
+            plant=plant,
+            name=name.strip() or f"Run {timezone.localtime():%d %b %H:%M}",
+            horizon_start=horizon_start,
+            horizon_end=horizon_end,
+            settings=run_settings.to_json(),
+            scenario=run_scenario.to_json(),
+            base_run=base_run,
+            created_by=created_by if getattr(created_by, "is_authenticated", False) else None,
+            queued_at=timezone.now(),
+        )
+        run.orders.set(orders)
+        attempt = run.attempt
+        transaction.on_commit(lambda: solve_run_task.delay(run.pk, attempt))
+    return run
+
+
+def request_cancel(*, run: ScheduleRun) -> ScheduleRun:
+    """Ask a run to stop. A queued run ends at once; a running one stops cooperatively and
+    keeps the best schedule found so far (its worker sees the flag within a second or two)."""
+    with transaction.atomic():
+        (run,) = lock_runs([run.pk])
+        if not run.is_active:
+            raise RunStateConflict(
+                f"The run is {run.get_status_display().lower()}; there is nothing to cancel."
+            )
+        run.cancel_requested = True
+        if run.status == ScheduleRun.Status.QUEUED:
+            run.status = ScheduleRun.Status.CANCELLED
+            run.finished_at = timezone.now()
+        run.save(update_fields=["cancel_requested", "status", "finished_at", "updated_at"])
+    return run
+
+
+def publish_run(*, run: ScheduleRun) -> ScheduleRun:
+    """Make a succeeded run the plant's schedule; the previously published one stays as history.
+
+    Locks both runs (pk order) so two managers publishing at once cannot both win.
+    """
+    with transaction.atomic():
+        current = ScheduleRun.objects.filter(plant_id=run.plant_id, is_published=True).values_list(
+            "pk", flat=True
+        )
+        locked = {r.pk: r for r in lock_runs([run.pk, *current])}
+        run = locked[run.pk]
+        if run.is_published:
+            raise RunStateConflict("This run is already the published schedule.")
+        if not run.can_publish():
+            raise RunStateConflict(
+                "Only a finished run with a schedule can be published; "
+                f"this one is {run.get_status_display().lower()}."
+            )
+        ScheduleRun.objects.filter(pk__in=list(current)).update(is_published=False)
+        run.is_published = True
+        run.published_at = timezone.now()
+        run.save(update_fields=["is_published", "published_at", "updated_at"])
+    from scheduling.hooks import announce
+
+    announce("schedule.published", run)
+    return run

@@ -1,0 +1,167 @@
+"""A run's life: created and queued, claimed once, solved with progress, cancelled, swept,
+published. These call the services in-process; test_worker.py runs a real Celery worker."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+
+import pytest
+from django.utils import timezone
+
+from plant.errors import RuleViolation, StateConflict
+from scheduling.models import ProductionOrder, ScheduledOperation, ScheduleRun
+from scheduling.services.execution import claim_run, execute_run, sweep_stale_runs
+from scheduling.services.runs import create_run, publish_run, request_cancel
+from tests.factories.plant import ItemFactory
+
+Status = ScheduleRun.Status
+
+
+def new_run(plant, horizon, **kwargs) -> ScheduleRun:  # type: ignore[no-untyped-def]
+    settings = {"time_limit_s": 2, "workers": 1, **kwargs.pop("settings", {})}
+    return create_run(
+        plant=plant,
+        name="Test",
+        horizon_start=horizon[0],
+        horizon_end=horizon[1],
+        settings=settings,
+        **kwargs,
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_run_is_enqueued_only_after_its_row_is_committed(demo_plant, horizon, no_enqueue) -> None:  # type: ignore[no-untyped-def]
+    run = new_run(demo_plant, horizon)
+    assert no_enqueue == [(run.pk, 1)]
+    assert (
+        run.status == Status.QUEUED and run.orders.count() == ProductionOrder.objects.open().count()
+    )
+
+
+@pytest.mark.django_db
+def test_bad_settings_are_refused_with_the_field_named(demo_plant, horizon, no_enqueue) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(RuleViolation) as error:
+        new_run(demo_plant, horizon, settings={"time_limit_s": 0})
+    assert "time_limit_s" in error.value.detail
+    with pytest.raises(RuleViolation, match="Unknown objective part"):
+        new_run(demo_plant, horizon, settings={"weights": {"happiness": 3}})
+    assert not ScheduleRun.objects.exists() and no_enqueue == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_duplicate_delivery_never_solves_twice(demo_plant, horizon, no_enqueue) -> None:  # type: ignore[no-untyped-def]
+    run = new_run(demo_plant, horizon)
+    assert claim_run(run_id=run.pk, attempt=1, worker="a") is True
+    assert claim_run(run_id=run.pk, attempt=1, worker="b") is False
+    assert ScheduleRun.objects.get(pk=run.pk).worker == "a"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_run_solves_records_its_schedule_progress_and_kpis(
+    demo_plant, horizon, no_enqueue
+) -> None:  # type: ignore[no-untyped-def]
+    run = new_run(demo_plant, horizon)
+    execute_run(run_id=run.pk, attempt=1, worker="test")
+    run.refresh_from_db()
+    assert run.status == Status.SUCCEEDED, run.error
+    operations = ScheduledOperation.objects.filter(run=run).count()
+    assert operations == run.kpis["operations"] > 200
+    assert run.progress and run.best_objective is not None
+    assert 0 <= run.kpis["on_time_pct"] <= 100 and "MIL-01" in run.kpis["utilisation"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_run_whose_order_has_no_routing_fails_with_a_message_naming_it(
+    demo_plant, horizon, no_enqueue
+) -> None:  # type: ignore[no-untyped-def]
+    item = ItemFactory(plant=demo_plant, code="PROTO-9")
+    ProductionOrder.objects.create(
+        plant=demo_plant,
+        external_ref="SO-PROTO",
+        item=item,
+        quantity=3,
+        release_at=horizon[0],
+        due_at=horizon[0] + dt.timedelta(days=1),
+    )
+    run = new_run(demo_plant, horizon)
+    execute_run(run_id=run.pk, attempt=1, worker="test")
+    run.refresh_from_db()
+    assert run.status == Status.FAILED and "SO-PROTO (PROTO-9)" in run.error
+
+
+@pytest.mark.django_db(transaction=True)
+def test_cancelling_a_running_solve_keeps_the_best_schedule_so_far(
+    demo_plant, horizon, no_enqueue
+) -> None:  # type: ignore[no-untyped-def]
+    run = new_run(demo_plant, horizon, settings={"time_limit_s": 60})
+    worker = threading.Thread(
+        target=execute_run, kwargs={"run_id": run.pk, "attempt": 1, "worker": "t"}
+    )
+    started = timezone.now()
+    worker.start()
+    for _ in range(200):
+        run.refresh_from_db()
+        if run.status == Status.RUNNING and run.best_objective is not None:
+            break
+        threading.Event().wait(0.05)
+    request_cancel(run=run)
+    worker.join(timeout=30)
+    run.refresh_from_db()
+    assert run.status == Status.CANCELLED
+    assert run.finished_at - started < dt.timedelta(seconds=20)
+    assert ScheduledOperation.objects.filter(run=run).exists() and run.can_publish()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_stale_run_is_requeued_with_a_new_attempt_and_the_old_one_can_no_longer_write(
+    demo_plant, horizon, no_enqueue
+) -> None:  # type: ignore[no-untyped-def]
+    run = new_run(demo_plant, horizon)
+    claim_run(run_id=run.pk, attempt=1, worker="dead")
+    ScheduleRun.objects.filter(pk=run.pk).update(
+        heartbeat_at=timezone.now() - dt.timedelta(minutes=5)
+    )
+    assert sweep_stale_runs(stale_after_s=60, max_attempts=2) == {"requeued": 1, "failed": 0}
+    assert no_enqueue[-1] == (run.pk, 2)
+    assert claim_run(run_id=run.pk, attempt=1, worker="zombie") is False
+    execute_run(run_id=run.pk, attempt=2, worker="fresh")
+    assert ScheduleRun.objects.get(pk=run.pk).status == Status.SUCCEEDED
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_run_that_keeps_losing_its_worker_fails_with_a_reason(
+    demo_plant, horizon, no_enqueue
+) -> None:  # type: ignore[no-untyped-def]
+    run = new_run(demo_plant, horizon)
+    claim_run(run_id=run.pk, attempt=1, worker="dead")
+    ScheduleRun.objects.filter(pk=run.pk).update(
+        heartbeat_at=timezone.now() - dt.timedelta(minutes=5)
+    )
+    assert sweep_stale_runs(stale_after_s=60, max_attempts=1) == {"requeued": 0, "failed": 1}
+    run.refresh_from_db()
+    assert run.status == Status.FAILED and "stopped responding" in run.error
+
+
+@pytest.mark.django_db(transaction=True)
+def test_publishing_makes_one_run_the_plants_schedule_and_keeps_the_previous_as_history(
+    demo_plant, horizon, no_enqueue
+) -> None:  # type: ignore[no-untyped-def]
+    first, second = new_run(demo_plant, horizon), new_run(demo_plant, horizon)
+    for run in (first, second):
+        execute_run(run_id=run.pk, attempt=1, worker="t")
+    publish_run(run=ScheduleRun.objects.get(pk=first.pk))
+    publish_run(run=ScheduleRun.objects.get(pk=second.pk))
+    published = ScheduleRun.objects.filter(plant=demo_plant, is_published=True)
+    assert list(published.values_list("pk", flat=True)) == [second.pk]
+    assert ScheduleRun.objects.get(pk=first.pk).published_at is not None
+    with pytest.raises(StateConflict, match="already the published"):
+        publish_run(run=ScheduleRun.objects.get(pk=second.pk))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failed_run_cannot_be_published(demo_plant, horizon, no_enqueue) -> None:  # type: ignore[no-untyped-def]
+    run = new_run(demo_plant, horizon)
+    request_cancel(run=run)
+    with pytest.raises(StateConflict, match="Only a finished run with a schedule"):
+        publish_run(run=ScheduleRun.objects.get(pk=run.pk))

@@ -1,0 +1,135 @@
+"""Runs on a real Celery worker process (not eager mode), against the test database.
+
+Needs PostgreSQL (the worker is another process and must see the test database); uses Redis
+as the broker when REDIS_URL is set, else the filesystem transport. In CI both are required.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+
+import pytest
+from django.conf import settings
+
+from scheduling.models import ScheduledOperation, ScheduleRun
+from scheduling.services.execution import sweep_stale_runs
+from scheduling.services.runs import create_run, request_cancel
+
+pytestmark = [pytest.mark.postgres, pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+Status = ScheduleRun.Status
+
+
+def database_url() -> str:
+    db = settings.DATABASES["default"]
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
+    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+@pytest.fixture
+def start_worker() -> Iterator[Callable[[], subprocess.Popen[bytes]]]:
+    workers: list[subprocess.Popen[bytes]] = []
+
+    def start() -> subprocess.Popen[bytes]:
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "plant.settings.test",
+            "DATABASE_URL": database_url(),
+        }
+        worker = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "plant",
+                "worker",
+                "-Q",
+                "solver,default",
+                "--concurrency",
+                "1",
+                "--loglevel",
+                "WARNING",
+                "--without-mingle",
+                "--without-gossip",
+                "--hostname",
+                f"test{len(workers)}@%h",
+            ],
+            env=env,
+            start_new_session=True,
+        )
+        workers.append(worker)
+        return worker
+
+    yield start
+    for worker in workers:
+        if worker.poll() is None:
+            os.killpg(worker.pid, signal.SIGTERM)
+            try:
+                worker.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(worker.pid, signal.SIGKILL)
+
+
+def wait_for(
+    run: ScheduleRun, predicate: Callable[[ScheduleRun], bool], timeout: float = 90
+) -> ScheduleRun:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        run.refresh_from_db()
+        if predicate(run):
+            return run
+        time.sleep(0.2)
+    raise AssertionError(
+        f"run {run.pk} stuck in {run.status} (attempt {run.attempt}, error {run.error!r})"
+    )
+
+
+def start_run(plant, horizon, time_limit_s: int) -> ScheduleRun:  # type: ignore[no-untyped-def]
+    return create_run(
+        plant=plant,
+        name="Worker test",
+        horizon_start=horizon[0],
+        horizon_end=horizon[1],
+        settings={"time_limit_s": time_limit_s, "workers": 1},
+    )
+
+
+def test_a_real_worker_claims_solves_and_records_a_run(demo_plant, horizon, start_worker) -> None:  # type: ignore[no-untyped-def]
+    start_worker()
+    run = wait_for(start_run(demo_plant, horizon, 3), lambda r: r.is_final)
+    assert run.status == Status.SUCCEEDED, run.error
+    assert run.worker.startswith("test0@")
+    assert ScheduledOperation.objects.filter(run=run).count() == run.kpis["operations"]
+
+
+def test_cancelling_on_a_real_worker_stops_the_solve_and_keeps_its_best_schedule(
+    demo_plant, horizon, start_worker
+) -> None:  # type: ignore[no-untyped-def]
+    start_worker()
+    run = wait_for(
+        start_run(demo_plant, horizon, 120),
+        lambda r: r.status == Status.RUNNING and r.best_objective is not None,
+    )
+    request_cancel(run=run)
+    run = wait_for(run, lambda r: r.is_final, timeout=30)
+    assert run.status == Status.CANCELLED and run.elapsed_s < 60
+    assert ScheduledOperation.objects.filter(run=run).exists()
+
+
+def test_a_worker_killed_mid_solve_leaves_the_run_requeued_then_solved_never_stuck(
+    demo_plant, horizon, start_worker
+) -> None:  # type: ignore[no-untyped-def]
+    first = start_worker()
+    run = wait_for(start_run(demo_plant, horizon, 6), lambda r: r.status == Status.RUNNING)
+    os.killpg(first.pid, signal.SIGKILL)
+    first.wait(timeout=10)
+    time.sleep(2.5)
+    assert sweep_stale_runs(stale_after_s=2, max_attempts=2) == {"requeued": 1, "failed": 0}
+    start_worker()
+    run = wait_for(run, lambda r: r.is_final)
+    assert run.status == Status.SUCCEEDED and run.attempt == 2 and run.worker.startswith("test1@")
