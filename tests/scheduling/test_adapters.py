@@ -28,7 +28,7 @@ def test_the_demo_plant_becomes_a_problem_the_solver_schedules_without_violation
 ) -> None:  # type: ignore[no-untyped-def]
     run = make_run(demo_plant, horizon)
     with django_assert_max_num_queries(12):
-        problem, index = build_problem(run)
+        problem, _ = build_problem(run)
     assert len(problem.jobs) == ProductionOrder.objects.filter(plant=demo_plant).count()
     assert len(problem.machines) == 14
     assert diagnose(problem) == []
