@@ -10,6 +10,26 @@ from django.shortcuts import render
 from plant.errors import DomainError, NotFound
 
 
+class PlantTimezoneMiddleware:
+    """Pages show and read times in the current plant's time zone."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.utils import timezone
+
+        from plant.selectors import current_plant
+
+        user = getattr(request, "user", None)
+        plant = current_plant(request) if user is not None and user.is_authenticated else None
+        if plant is not None and not request.path.startswith("/api/"):
+            timezone.activate(plant.tz)
+        else:
+            timezone.deactivate()
+        return self.get_response(request)
+
+
 class DomainErrorMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response

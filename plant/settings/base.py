@@ -58,6 +58,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "plant.middleware.PlantTimezoneMiddleware",
     "plant.middleware.DomainErrorMiddleware",
 ]
 

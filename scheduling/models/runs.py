@@ -77,6 +77,9 @@ class ScheduleRun(Timestamped):
     kpis = models.JSONField(default=dict)
     conflicts = models.JSONField(default=list)
     error = models.TextField(blank=True)
+    machine_windows = models.JSONField(
+        default=dict, help_text="Per machine code: working and overtime windows, minutes from horizon start."
+    )
 
     published_at = models.DateTimeField(null=True, blank=True)
     is_published = models.BooleanField(default=False)

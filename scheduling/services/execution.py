@@ -169,6 +169,10 @@ def record_solution(
             )
         else:
             write_solution(run, solution, index)
+            run.machine_windows = {
+                code: {"work": windows, "overtime": [w[:2] for w in index.overtime.get(code, [])]}
+                for code, windows in index.windows.items()
+            }
             run.kpis = schedule_kpis(problem, solution, index)
             run.status = Status.CANCELLED if monitor.cancelled else Status.SUCCEEDED
         run.finished_at = timezone.now()
