@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from plant.api import serializers as s
 from plant.api.filters import LIST_PARAMETERS, filter_master_data
 from plant.api.permissions import MasterDataPermission
+from plant.errors import NotFound
 from plant.models import (
     BOMLine,
     CalendarException,
@@ -272,10 +273,7 @@ class ItemViewSet(MasterDataViewSet):
         item = self.get_object()
         line = BOMLine.objects.filter(parent=item, component__code=component).first()
         if line is None:
-            return Response(
-                {"code": "not_found", "message": "No such BOM line.", "detail": None},
-                status=status.HTTP_404_NOT_FOUND,
-            )
+            raise NotFound(f"{item.code} has no BOM line for '{component}'.")
         delete_record(record=line)
         return Response(status=status.HTTP_204_NO_CONTENT)
 

@@ -8,20 +8,28 @@ if any row has an error. Rows are numbered as a spreadsheet shows them: the head
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from functools import partial
-from pathlib import PurePath
 from typing import Any
 
-import tablib
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
 from plant.errors import RuleViolation
+from plant.imports import (
+    Row,
+    assign,
+    attempts,
+    lookup,
+    parse_bool,
+    parse_choice,
+    parse_decimal,
+    parse_int,
+    read_rows,
+)
 from plant.locks import lock_plant
 from plant.models import Item, Machine, Plant, ProductFamily, Routing, WorkCentre
 from plant.services.records import save_record, validation_detail
@@ -56,15 +64,6 @@ COLUMNS: dict[str, tuple[list[str], list[str]]] = {
         ["can_pause", "min_wait", "max_wait", "setup_minutes"],
     ),
 }
-ALIASES = {
-    "operation_name": "operation",
-    "workcentre": "work_centre",
-    "min_wait_minutes": "min_wait",
-    "max_wait_minutes": "max_wait",
-    "setup": "setup_minutes",
-    "run_minutes": "run_minutes_per_unit",
-}
-MAX_ROWS = 20_000
 
 
 @dataclass
@@ -99,107 +98,6 @@ class ImportPreview:
         for row in self.rows:
             counts[Action.ERROR if row.errors else row.action] += 1
         return counts
-
-
-class RowError(Exception):
-    """One problem with one cell; collected, never raised out of this module."""
-
-
-@dataclass
-class Row:
-    number: int
-    cells: dict[str, str]
-
-    def get(self, name: str) -> str:
-        return self.cells.get(name, "")
-
-
-# --- Reading ----------------------------------------------------------------------------
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, dt.datetime | dt.date | dt.time):
-        return value.isoformat()
-    return str(value).strip()
-
-
-def _header(name: Any) -> str:
-    key = _cell(name).lower().replace(" ", "_").replace("-", "_")
-    return ALIASES.get(key, key)
-
-
-def read_rows(content: bytes, filename: str) -> tuple[list[str], list[Row]]:
-    """The normalised headers and the non-empty data rows. Raises RuleViolation."""
-    suffix = PurePath(filename).suffix.lower()
-    try:
-        if suffix == ".csv":
-            dataset = tablib.Dataset().load(content.decode("utf-8-sig"), format="csv")
-        elif suffix == ".xlsx":
-            dataset = tablib.Dataset().load(content, format="xlsx")
-        else:
-            raise RuleViolation("Upload a .csv or .xlsx file.")
-    except UnicodeDecodeError:
-        raise RuleViolation("The CSV file is not UTF-8 text.") from None
-    except RuleViolation:
-        raise
-    except Exception as error:  # tablib/openpyxl raise many types for a corrupt file
-        raise RuleViolation(f"The file could not be read: {error}") from None
-    headers = [_header(h) for h in dataset.headers or []]
-    rows = []
-    for index, values in enumerate(dataset, start=2):
-        cells = {h: _cell(v) for h, v in zip(headers, values, strict=False) if h}
-        if any(cells.values()):
-            rows.append(Row(number=index, cells=cells))
-    if len(rows) > MAX_ROWS:
-        raise RuleViolation(f"The file has {len(rows)} rows; import at most {MAX_ROWS} at once.")
-    return headers, rows
-
-
-# --- Parsing cells ----------------------------------------------------------------------
-
-
-def _choice(value: str, choices: type[models.TextChoices], what: str, default: str) -> str:
-    if not value:
-        return default
-    for choice_value, label in choices.choices:
-        if value.lower() in (str(choice_value).lower(), str(label).lower()):
-            return str(choice_value)
-    allowed = ", ".join(str(v) for v in choices.values)
-    raise RowError(f"{what} '{value}' is not one of {allowed}.")
-
-
-def _int(value: str, what: str, *, default: int | None = None, minimum: int = 0) -> int | None:
-    if not value:
-        return default
-    try:
-        number = int(Decimal(value))
-    except (InvalidOperation, ValueError):
-        raise RowError(f"{what} '{value}' is not a whole number.") from None
-    if number < minimum or Decimal(value) != number:
-        raise RowError(f"{what} '{value}' must be a whole number of at least {minimum}.")
-    return number
-
-
-def _bool(value: str, what: str) -> bool:
-    if value.lower() in ("", "0", "no", "n", "false", "f"):
-        return False
-    if value.lower() in ("1", "yes", "y", "true", "t", "x"):
-        return True
-    raise RowError(f"{what} '{value}' is not yes or no.")
-
-
-def _lookup(known: dict[str, Any], code: str, what: str, plant: Plant) -> Any:
-    if not code:
-        raise RowError(f"{what} is missing.")
-    if code not in known:
-        raise RowError(f"{what} '{code}' does not exist in plant {plant.code}.")
-    return known[code]
 
 
 def _check_record(record: models.Model) -> list[str]:
@@ -260,17 +158,6 @@ def _plan_records(
             preview.writes.append(partial(save_record, record=record))
 
 
-def _attempts(*steps: Callable[[], object]) -> list[str]:
-    """Run each cell's parse; the messages of those that failed."""
-    errors = []
-    for step in steps:
-        try:
-            step()
-        except RowError as error:
-            errors.append(str(error))
-    return errors
-
-
 def _plan_items(preview: ImportPreview, plant: Plant, rows: list[Row]) -> None:
     families = {f.code: f for f in ProductFamily.objects.filter(plant=plant)}
 
@@ -278,12 +165,16 @@ def _plan_items(preview: ImportPreview, plant: Plant, rows: list[Row]) -> None:
         def family() -> None:
             if "family" in row.cells:
                 code = row.get("family")
-                item.family = _lookup(families, code, "family", plant) if code else None
+                item.family = lookup(families, code, "family", plant) if code else None
 
         item.name = row.get("name")
-        return _attempts(
-            lambda: setattr(item, "kind", _choice(row.get("kind"), Item.Kind, "kind", item.kind)),
-            lambda: setattr(item, "unit", _choice(row.get("unit"), Item.Unit, "unit", item.unit)),
+        return attempts(
+            lambda: setattr(
+                item, "kind", parse_choice(row.get("kind"), Item.Kind, "kind", item.kind)
+            ),
+            lambda: setattr(
+                item, "unit", parse_choice(row.get("unit"), Item.Unit, "unit", item.unit)
+            ),
             family,
         )
 
@@ -303,14 +194,14 @@ def _plan_machines(preview: ImportPreview, plant: Plant, rows: list[Row]) -> Non
     def fill(row: Row, machine: Machine) -> list[str]:
         machine.name = row.get("name")
         status = row.get("status")
-        return _attempts(
+        return attempts(
             lambda: setattr(
                 machine,
                 "work_centre",
-                _lookup(centres, row.get("work_centre"), "work centre", plant),
+                lookup(centres, row.get("work_centre"), "work centre", plant),
             ),
             lambda: setattr(
-                machine, "status", _choice(status, Machine.Status, "status", machine.status)
+                machine, "status", parse_choice(status, Machine.Status, "status", machine.status)
             ),
         )
 
@@ -340,41 +231,28 @@ OPERATION_FIELDS = ("name", "work_centre", "can_pause", "min_wait", "max_wait")
 def _parse_routing_row(row: Row, plant: Plant, known: dict[str, dict[str, Any]]) -> RoutingRow:
     values: dict[str, Any] = {"name": row.get("operation")}
     cells: dict[str, Callable[[], Any]] = {
-        "item": lambda: _lookup(known["items"], row.get("item"), "item", plant),
-        "sequence": lambda: _int(row.get("sequence"), "sequence", minimum=1),
-        "work_centre": lambda: _lookup(
+        "item": lambda: lookup(known["items"], row.get("item"), "item", plant),
+        "sequence": lambda: parse_int(row.get("sequence"), "sequence", minimum=1),
+        "work_centre": lambda: lookup(
             known["centres"], row.get("work_centre"), "work centre", plant
         ),
-        "machine": lambda: _lookup(known["machines"], row.get("machine"), "machine", plant),
-        "can_pause": lambda: _bool(row.get("can_pause"), "can_pause"),
-        "min_wait": lambda: _int(row.get("min_wait"), "min_wait", default=0),
-        "max_wait": lambda: _int(row.get("max_wait"), "max_wait"),
-        "setup": lambda: _int(row.get("setup_minutes"), "setup_minutes", default=0),
-        "run": lambda: _decimal(row.get("run_minutes_per_unit"), "run_minutes_per_unit"),
+        "machine": lambda: lookup(known["machines"], row.get("machine"), "machine", plant),
+        "can_pause": lambda: parse_bool(row.get("can_pause"), "can_pause"),
+        "min_wait": lambda: parse_int(row.get("min_wait"), "min_wait", default=0),
+        "max_wait": lambda: parse_int(row.get("max_wait"), "max_wait"),
+        "setup": lambda: parse_int(row.get("setup_minutes"), "setup_minutes", default=0),
+        "run": lambda: parse_decimal(row.get("run_minutes_per_unit"), "run_minutes_per_unit"),
     }
     key = " · ".join(row.get(c) for c in ("item", "sequence", "machine"))
     result = RowResult(number=row.number, key=key, action=Action.CREATE)
-    result.errors = _attempts(
-        *(partial(_assign, values, name, parse) for name, parse in cells.items())
+    result.errors = attempts(
+        *(partial(assign, values, name, parse) for name, parse in cells.items())
     )
     if values["sequence"] is None and not result.errors:
         result.errors.append("sequence is missing.")
     if not values["name"]:
         result.errors.append("operation is missing.")
     return RoutingRow(row=row, result=result, values=values)
-
-
-def _assign(values: dict[str, Any], name: str, parse: Callable[[], Any]) -> None:
-    values[name] = parse()
-
-
-def _decimal(value: str, what: str) -> Decimal:
-    if not value:
-        raise RowError(f"{what} is missing.")
-    try:
-        return Decimal(value)
-    except InvalidOperation:
-        raise RowError(f"{what} '{value}' is not a number.") from None
 
 
 def _routing_signature(operations: Iterable[Any]) -> tuple[Any, ...]:

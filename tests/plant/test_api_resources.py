@@ -181,6 +181,8 @@ def test_bom_lines_are_set_listed_refused_on_cycles_and_removed(manager_client, 
     assert [(line["component"], line["quantity"]) for line in lines] == [("SUB", "2.0000")]
     assert manager_client.delete(f"/api/v1/items/{top.pk}/bom/SUB/").status_code == 204
     assert not BOMLine.objects.exists()
+    gone = manager_client.delete(f"/api/v1/items/{top.pk}/bom/SUB/")
+    assert gone.status_code == 404 and gone.json()["message"] == "TOP has no BOM line for 'SUB'."
 
 
 def test_lists_filter_by_plant_and_updated_since(client, plant, other_plant, manager) -> None:  # type: ignore[no-untyped-def]
