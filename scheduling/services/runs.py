@@ -118,3 +118,30 @@ def publish_run(*, run: ScheduleRun) -> ScheduleRun:
 
     announce("schedule.published", run)
     return run
+
+
+def rerun_with_pin(
+    *, run: ScheduleRun, order_ref: str, sequence: int, machine_code: str, start: dt.datetime, created_by: Any = None
+) -> ScheduleRun:
+    """Pin one operation to a machine and time, then re-solve the rest around the pins.
+
+    The new run copies the base run's horizon, orders, settings and scenario (keeping earlier
+    pins, replacing one on the same operation) and stays close to the base run's plan.
+    """
+    scenario = Scenario.parse(run.scenario).to_json()
+    pins = [p for p in scenario["pins"] if (p["order_ref"], p["sequence"]) != (order_ref, sequence)]
+    pins.append({"order_ref": order_ref, "sequence": sequence, "machine": machine_code, "start": start.isoformat()})
+    scenario["pins"] = pins
+    settings = dict(run.settings)
+    settings["weights"] = {**settings.get("weights", {}), "deviation": max(1, settings.get("weights", {}).get("deviation", 0))}
+    return create_run(
+        plant=run.plant,
+        name=f"{run.name} · pinned {order_ref}/{sequence}",
+        horizon_start=run.horizon_start,
+        horizon_end=run.horizon_end,
+        orders=list(run.orders.all()),
+        settings=settings,
+        scenario=scenario,
+        base_run=run,
+        created_by=created_by,
+    )

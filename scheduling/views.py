@@ -1,0 +1,169 @@
+"""Planning pages: orders, schedule runs with live progress, Gantt, compare, publish, dispatch."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from plant.access import check_role
+from plant.errors import DomainError, NotFound
+from plant.models import Machine, Plant
+from plant.selectors import current_plant
+from scheduling import selectors
+from scheduling.access import PLAN, access_order, access_run
+from scheduling.forms import OrderForm, PinForm, RunForm
+from scheduling.models import ProductionOrder, ScheduledOperation, ScheduleRun
+from scheduling.services.orders import cancel_order, save_order
+from scheduling.services.runs import create_run, publish_run, request_cancel, rerun_with_pin
+
+
+def _plant(request: HttpRequest) -> Plant:
+    plant = current_plant(request)
+    if plant is None:
+        raise NotFound("You do not belong to any plant.")
+    return plant
+
+
+@login_required
+def order_list(request: HttpRequest) -> HttpResponse:
+    plant = _plant(request)
+    orders = ProductionOrder.objects.for_plant(plant).select_related("item")
+    status = request.GET.get("status", "open")
+    if status == "open":
+        orders = orders.open()
+    elif status in ProductionOrder.Status.values:
+        orders = orders.filter(status=status)
+    if request.GET.get("late") == "1":
+        orders = orders.open().filter(due_at__lt=timezone.now())
+    if query := request.GET.get("q", "").strip():
+        orders = orders.filter(external_ref__icontains=query) | orders.filter(item__code__icontains=query)
+    context = {"orders": orders[:500], "status": status, "statuses": ProductionOrder.Status.choices, "now": timezone.now()}
+    template = "scheduling/_order_rows.html" if request.htmx else "scheduling/order_list.html"
+    return render(request, template, context)
+
+
+@login_required
+def order_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    plant = _plant(request)
+    order = access_order(request.user, pk, edit=True) if pk else None
+    if order is None:
+        check_role(request.user, PLAN, "create production orders")
+    form = OrderForm(request.POST or None, instance=order, plant=plant)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = save_order(order=form.instance)
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, f"Order {saved.external_ref} saved.")
+            return redirect("scheduling:order-list")
+    return render(request, "scheduling/order_form.html", {"form": form, "order": order})
+
+
+@login_required
+@require_POST
+def order_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    order = cancel_order(order=access_order(request.user, pk, edit=True))
+    messages.success(request, f"Order {order.external_ref} cancelled.")
+    return redirect("scheduling:order-list")
+
+
+@login_required
+def run_list(request: HttpRequest) -> HttpResponse:
+    plant = _plant(request)
+    runs = ScheduleRun.objects.for_plant(plant).select_related("created_by").defer("progress", "machine_windows")[:100]
+    return render(request, "scheduling/run_list.html", {"runs": runs})
+
+
+@login_required
+def run_new(request: HttpRequest) -> HttpResponse:
+    plant = _plant(request)
+    check_role(request.user, PLAN, "plan schedules")
+    form = RunForm(request.POST or None, plant=plant)
+    if request.method == "POST" and form.is_valid():
+        try:
+            run = create_run(plant=plant, created_by=request.user, **form.run_arguments())
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            return redirect("scheduling:run-detail", pk=run.pk)
+    return render(request, "scheduling/run_form.html", {"form": form})
+
+
+@login_required
+def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    run = access_run(request.user, pk)
+    if request.htmx and request.GET.get("part") == "progress":
+        response = render(request, "scheduling/_run_progress.html", {"run": run})
+        if run.is_final:
+            response["HX-Refresh"] = "true"  # the finished run's page has the Gantt and KPIs
+        return response
+    context = {
+        "run": run,
+        "late": selectors.late_order_reasons(run) if run.has_schedule else [],
+        "machines": Machine.objects.filter(plant=run.plant).order_by("code"),
+        "pin_form": PinForm(),
+    }
+    return render(request, "scheduling/run_detail.html", context)
+
+
+@login_required
+def run_gantt(request: HttpRequest, pk: int) -> JsonResponse:
+    run = access_run(request.user, pk)
+    return JsonResponse(selectors.gantt_data(run))
+
+
+@login_required
+@require_POST
+def run_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    run = request_cancel(run=access_run(request.user, pk, plan=True))
+    messages.info(request, "Cancelling: the run keeps the best schedule found so far.")
+    return redirect("scheduling:run-detail", pk=run.pk)
+
+
+@login_required
+@require_POST
+def run_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    run = publish_run(run=access_run(request.user, pk, plan=True))
+    messages.success(request, f"“{run.name}” is now the plant's schedule. Dispatch lists follow it.")
+    return redirect("scheduling:run-detail", pk=run.pk)
+
+
+@login_required
+@require_POST
+def run_pin(request: HttpRequest, pk: int) -> HttpResponse:
+    run = access_run(request.user, pk, plan=True)
+    form = PinForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose a machine and a start time for the pinned operation.")
+        return redirect("scheduling:run-detail", pk=run.pk)
+    op = ScheduledOperation.objects.select_related("order", "operation").filter(run=run, pk=form.cleaned_data["operation"]).first()
+    if op is None:
+        raise NotFound("No such operation in this run.")
+    new = rerun_with_pin(run=run, order_ref=op.order.external_ref, sequence=op.operation.sequence,
+                         machine_code=form.cleaned_data["machine"], start=form.cleaned_data["start"], created_by=request.user)
+    return redirect("scheduling:run-detail", pk=new.pk)
+
+
+@login_required
+def run_compare(request: HttpRequest) -> HttpResponse:
+    runs = [access_run(request.user, pk) for pk in request.GET.getlist("runs")[:4]]
+    if len(runs) < 2:
+        messages.info(request, "Tick two or more finished runs to compare them.")
+        return redirect("scheduling:run-list")
+    return render(request, "scheduling/run_compare.html", {"runs": runs, "rows": selectors.run_comparison(runs)})
+
+
+@login_required
+def dispatch(request: HttpRequest) -> HttpResponse:
+    plant = _plant(request)
+    run = ScheduleRun.objects.for_plant(plant).filter(is_published=True).first()
+    machines = list(Machine.objects.filter(plant=plant).select_related("work_centre").order_by("work_centre__code", "code"))
+    code = request.GET.get("machine") or (machines[0].code if machines else "")
+    operations = selectors.dispatch_list(run, code) if run else []
+    context = {"run": run, "machines": machines, "machine_code": code, "operations": operations}
+    return render(request, "scheduling/dispatch.html", context)
