@@ -27,14 +27,15 @@ from plant.services.routings import EligibleMachineSpec, OperationSpec
 
 
 def show_rule_violation(form: forms.BaseForm, error: RuleViolation) -> None:
-    """Put a service's RuleViolation on the form: on its fields where it names them."""
+    """Put a service's RuleViolation on the form: its message on top, and on the fields it
+    names (the message often says more, e.g. which exception it clashes with)."""
     detail = error.detail if isinstance(error.detail, dict) else {}
-    placed = False
+    placed: list[str] = []
     for name, messages in detail.items():
         if name in form.fields and isinstance(messages, list):
             form.add_error(name, messages)
-            placed = True
-    if not placed:
+            placed.extend(str(m) for m in messages)
+    if error.message not in placed:
         form.add_error(None, error.message)
 
 

@@ -145,8 +145,12 @@ def item_structure(item: Item) -> dict[str, Any]:
         )
         .first()
     )
+    bom_lines = list(item.bom_lines.select_related("component"))
+    for line in bom_lines:
+        # 0.2500 reads as 0.25 (and 10.0000 as 10), without scientific notation.
+        line.quantity_text = format(line.quantity.normalize(), "f")
     return {
-        "bom_lines": list(item.bom_lines.select_related("component")),
+        "bom_lines": bom_lines,
         "used_in": list(item.used_in.select_related("parent")),
         "routing": routing,
         "operations": list(routing.operations.all()) if routing else [],
