@@ -169,7 +169,7 @@ class OvertimeOfferForm(PlantForm):
 
 
 class BOMLineForm(forms.Form):
-    component = forms.ModelChoiceField(Item.objects.none())
+    component = forms.ModelChoiceField(Item.objects.none(), empty_label="Choose a component…")
     quantity = forms.DecimalField(max_digits=12, decimal_places=4, label="Quantity per unit")
 
     def __init__(self, *args: Any, candidates: Any, **kwargs: Any) -> None:
@@ -191,7 +191,11 @@ class ChangeoverCellForm(PlantForm):
 
 
 class SearchForm(PlantForm):
-    q = forms.CharField(required=False, label="Search")
+    q = forms.CharField(
+        required=False,
+        label="Search",
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": "Search code or name"}),
+    )
 
     def filters(self) -> dict[str, Any]:
         if not self.is_valid():

@@ -74,7 +74,7 @@ def test_a_holiday_is_entered_in_plant_local_time_and_shown_in_it(manager_client
     # Berlin is UTC+1 in December.
     assert holiday.start == dt.datetime(2026, 12, 24, 5, tzinfo=UTC)
     page = manager_client.get(reverse("plant:calendars")).content.decode()
-    assert "Thu 24 Dec 2026, 06:00" in page
+    assert "Thu 24 Dec 2026, 06:00 – Sun 27 Dec 2026, 00:00" in page
 
 
 def test_summer_time_is_respected_when_entering_an_exception(manager_client, plant) -> None:  # type: ignore[no-untyped-def]
