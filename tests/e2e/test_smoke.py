@@ -1,0 +1,124 @@
+"""A browser walks the demo plant as its manager, on a desktop and on a 10-inch tablet.
+
+Screenshots go to $TAKT_SCREENSHOTS (else pytest's tmp_path) so a person can look at them.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+
+from plant.models import Item, Role
+
+# Playwright's sync API runs an event loop; Django's ORM refuses to run inside one otherwise.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+VIEWPORTS = {
+    "desktop": {"width": 1440, "height": 900},
+    "tablet-landscape": {"width": 1280, "height": 800},
+    "tablet-portrait": {"width": 800, "height": 1280},
+}
+
+
+@pytest.fixture
+def screenshots(tmp_path: Path) -> Path:
+    folder = Path(os.environ.get("TAKT_SCREENSHOTS") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@pytest.fixture
+def demo_plant(transactional_db):  # type: ignore[no-untyped-def]
+    """The demo plant with its logins. A transactional test before this one flushed the
+    role groups that a migration creates, so they are made again first."""
+    for role in Role:
+        Group.objects.get_or_create(name=role)
+    call_command("load_demo_plant", no_users=False)
+
+
+def log_in(page, live_server) -> None:  # type: ignore[no-untyped-def]
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("input[name=username]", "manager")
+    page.fill("input[name=password]", "takt-manager")
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/")
+
+
+@pytest.fixture
+def browser():  # type: ignore[no-untyped-def]
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(
+            executable_path=os.environ.get("CHROMIUM", "/usr/bin/chromium"), args=CHROMIUM_ARGS
+        )
+        yield chromium
+        chromium.close()
+
+
+def assert_no_horizontal_overflow(page, label: str) -> None:  # type: ignore[no-untyped-def]
+    widths = page.evaluate(
+        "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
+    assert widths[0] <= widths[1], f"{label}: the page is {widths[0]}px wide in {widths[1]}px"
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_manager_walks_the_demo_plant_on_desktop_and_tablet(
+    live_server, browser, screenshots, demo_plant
+) -> None:  # type: ignore[no-untyped-def]
+    item = Item.objects.get(plant__code="NW1", code="SH-210")
+    pages = [
+        ("home", "/", "Nordwerk Metal Parts"),
+        ("machines", "/machines/", "FUR-01"),
+        ("item", f"/items/{item.pk}/", "Cylindrical grind"),
+        ("routing", f"/items/{item.pk}/routing/", "Save routing"),
+        ("changeovers", "/changeovers/", "Heat treatment"),
+        ("calendars", "/calendars/", "Annual furnace inspection"),
+    ]
+    for viewport_name, viewport in VIEWPORTS.items():
+        context = browser.new_context(viewport=viewport)
+        page = context.new_page()
+        log_in(page, live_server)
+        for name, path, expected in pages:
+            page.goto(f"{live_server.url}{path}")
+            assert page.get_by_text(expected).first.is_visible(), f"{name} @ {viewport_name}"
+            assert page.locator("nav.mainnav").is_visible()
+            page.screenshot(path=str(screenshots / f"{viewport_name}-{name}.png"), full_page=True)
+            assert_no_horizontal_overflow(page, f"{name} @ {viewport_name}")
+        context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_manager_adds_an_operation_row_and_filters_machines_with_htmx(
+    live_server, browser, screenshots, demo_plant
+) -> None:  # type: ignore[no-untyped-def]
+    item = Item.objects.get(plant__code="NW1", code="BR-100")
+    context = browser.new_context(viewport=VIEWPORTS["tablet-landscape"])
+    page = context.new_page()
+    log_in(page, live_server)
+    page.goto(f"{live_server.url}/machines/")
+    page.fill("input[name=q]", "furnace")
+    page.wait_for_function("() => !document.body.innerText.includes('SAW-01')")
+    assert page.get_by_text("FUR-01").first.is_visible()
+    page.goto(f"{live_server.url}/items/{item.pk}/routing/")
+    before = page.locator("li.op-edit").count()
+    page.get_by_role("button", name="+ Add operation").click()
+    page.wait_for_function(f"() => document.querySelectorAll('li.op-edit').length > {before}")
+    page.screenshot(path=str(screenshots / "tablet-landscape-routing-added.png"), full_page=True)
+    context.close()
