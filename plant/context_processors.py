@@ -16,7 +16,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         return {}
     return {
         "current_plant": current_plant(request),
-        "user_plants": plants_of(user),
+        "user_plants": getattr(request, "_user_plants", None) or plants_of(user),
         "user_roles": sorted(roles_of(user)),
         "can_edit": can_edit_master_data(user),
     }

@@ -21,12 +21,12 @@ class PlantTimezoneMiddleware:
 
         from plant.selectors import current_plant
 
+        timezone.deactivate()
         user = getattr(request, "user", None)
-        plant = current_plant(request) if user is not None and user.is_authenticated else None
-        if plant is not None and not request.path.startswith("/api/"):
-            timezone.activate(plant.tz)
-        else:
-            timezone.deactivate()
+        if user is not None and user.is_authenticated and not request.path.startswith("/api/"):
+            plant = current_plant(request)
+            if plant is not None:
+                timezone.activate(plant.tz)
         return self.get_response(request)
 
 

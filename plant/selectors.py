@@ -35,6 +35,7 @@ def current_plant(request: HttpRequest) -> Plant | None:
     if cached is not None:
         return cached
     plants = plants_of(request.user)
+    request._user_plants = plants  # type: ignore[attr-defined]
     chosen = request.session.get(SESSION_PLANT_KEY)
     plant = next((p for p in plants if p.pk == chosen), plants[0] if plants else None)
     request._current_plant = plant  # type: ignore[attr-defined]

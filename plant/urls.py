@@ -1,4 +1,4 @@
-from django.urls import URLPattern, path
+from django.urls import URLPattern, include, path
 
 from plant import views, views_calendars, views_changeovers, views_items
 from plant.views_masterdata import (
@@ -78,4 +78,5 @@ urlpatterns = [
         views_calendars.overtime_delete,
         name="overtime-delete",
     ),
+    path("imports/", include("plant.urls_import")),
 ]

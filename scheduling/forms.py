@@ -21,7 +21,7 @@ LEXICOGRAPHIC_PRESETS = {
 }
 
 
-class OrderForm(forms.ModelForm[ProductionOrder]):
+class OrderForm(forms.ModelForm):
     class Meta:
         model = ProductionOrder
         fields = ["external_ref", "item", "quantity", "release_at", "due_at", "priority"]
@@ -39,10 +39,13 @@ class OrderForm(forms.ModelForm[ProductionOrder]):
 class RunForm(forms.Form):
     name = forms.CharField(max_length=120, required=False)
     horizon_start = forms.DateTimeField(widget=LOCAL_DT, input_formats=["%Y-%m-%dT%H:%M"])
-    horizon_days = forms.IntegerField(min_value=1, max_value=120, initial=28, label="Horizon (days)")
+    horizon_days = forms.IntegerField(
+        min_value=1, max_value=120, initial=28, label="Horizon (days)"
+    )
     mode = forms.ChoiceField(
         choices=[("weighted", "Weighted sum"), ("lexicographic", "In order of importance")],
-        initial="weighted", widget=forms.RadioSelect,
+        initial="weighted",
+        widget=forms.RadioSelect,
     )
     w_tardiness = forms.IntegerField(min_value=0, initial=10, label="Weighted tardiness")
     w_overtime = forms.IntegerField(min_value=0, initial=1, label="Overtime cost")
@@ -57,19 +60,43 @@ class RunForm(forms.Form):
             ("makespan", "Makespan only"),
         ],
     )
-    time_limit_s = forms.IntegerField(min_value=1, max_value=600, initial=30, label="Time limit (s)")
-    overtime_allowed = forms.BooleanField(required=False, initial=True, label="Overtime offers may be used")
-    extra_shift_work_centres = forms.ModelMultipleChoiceField(
-        queryset=WorkCentre.objects.none(), required=False, label="Extra shift for", widget=forms.CheckboxSelectMultiple
+    time_limit_s = forms.IntegerField(
+        min_value=1, max_value=600, initial=30, label="Time limit (s)"
     )
-    extra_shift_day = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}), label="on")
-    extra_shift_start = forms.TimeField(required=False, initial=dt.time(6), widget=forms.TimeInput(attrs={"type": "time"}), label="from")
-    extra_shift_end = forms.TimeField(required=False, initial=dt.time(14), widget=forms.TimeInput(attrs={"type": "time"}), label="to")
+    overtime_allowed = forms.BooleanField(
+        required=False, initial=True, label="Overtime offers may be used"
+    )
+    extra_shift_work_centres = forms.ModelMultipleChoiceField(
+        queryset=WorkCentre.objects.none(),
+        required=False,
+        label="Extra shift for",
+        widget=forms.CheckboxSelectMultiple,
+    )
+    extra_shift_day = forms.DateField(
+        required=False, widget=forms.DateInput(attrs={"type": "date"}), label="on"
+    )
+    extra_shift_start = forms.TimeField(
+        required=False,
+        initial=dt.time(6),
+        widget=forms.TimeInput(attrs={"type": "time"}),
+        label="from",
+    )
+    extra_shift_end = forms.TimeField(
+        required=False,
+        initial=dt.time(14),
+        widget=forms.TimeInput(attrs={"type": "time"}),
+        label="to",
+    )
     add_machine = forms.ModelChoiceField(
-        queryset=Machine.objects.none(), required=False, label="What if we bought another", empty_label="—"
+        queryset=Machine.objects.none(),
+        required=False,
+        label="What if we bought another",
+        empty_label="—",
     )
     remove_machines = forms.ModelMultipleChoiceField(
-        queryset=Machine.objects.none(), required=False, label="What if these were unavailable",
+        queryset=Machine.objects.none(),
+        required=False,
+        label="What if these were unavailable",
         widget=forms.CheckboxSelectMultiple,
     )
 
@@ -107,14 +134,18 @@ class RunForm(forms.Form):
         }
         scenario: dict[str, Any] = {"overtime_allowed": d["overtime_allowed"]}
         if d.get("extra_shift_work_centres"):
-            scenario["extra_shifts"] = [{
-                "work_centres": [wc.code for wc in d["extra_shift_work_centres"]],
-                "day": d["extra_shift_day"].isoformat(),
-                "start": d["extra_shift_start"].strftime("%H:%M"),
-                "end": d["extra_shift_end"].strftime("%H:%M"),
-            }]
+            scenario["extra_shifts"] = [
+                {
+                    "work_centres": [wc.code for wc in d["extra_shift_work_centres"]],
+                    "day": d["extra_shift_day"].isoformat(),
+                    "start": d["extra_shift_start"].strftime("%H:%M"),
+                    "end": d["extra_shift_end"].strftime("%H:%M"),
+                }
+            ]
         if d.get("add_machine"):
-            scenario["add_machines"] = [{"copy_of": d["add_machine"].code, "code": f"{d['add_machine'].code}-NEW"}]
+            scenario["add_machines"] = [
+                {"copy_of": d["add_machine"].code, "code": f"{d['add_machine'].code}-NEW"}
+            ]
         if d.get("remove_machines"):
             scenario["remove_machines"] = [m.code for m in d["remove_machines"]]
         return {

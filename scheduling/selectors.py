@@ -34,7 +34,9 @@ def gantt_data(run: ScheduleRun) -> dict[str, Any]:
         .select_related("order__item__family", "operation")
         .order_by("machine_label", "start")
     )
-    machines_by_code = {m.code: m for m in Machine.objects.filter(plant=run.plant_id).select_related("work_centre")}
+    machines_by_code = {
+        m.code: m for m in Machine.objects.filter(plant=run.plant_id).select_related("work_centre")
+    }
     codes = sorted(
         set(run.machine_windows) | {o.machine_label for o in ops},
         key=lambda c: (machines_by_code[c].work_centre.code if c in machines_by_code else "~", c),
@@ -53,7 +55,8 @@ def gantt_data(run: ScheduleRun) -> dict[str, Any]:
     def at(minutes: int) -> int:
         return _ms(origin + dt.timedelta(minutes=minutes))
 
-    off_shift, overtime = [], []
+    off_shift: list[list[int]] = []
+    overtime: list[list[int]] = []
     for code, windows in run.machine_windows.items():
         cursor = 0
         for start, end in windows["work"]:
@@ -70,8 +73,12 @@ def gantt_data(run: ScheduleRun) -> dict[str, Any]:
         "machines": [
             {
                 "code": code,
-                "name": machines_by_code[code].name if code in machines_by_code else "what-if machine",
-                "work_centre": machines_by_code[code].work_centre.code if code in machines_by_code else "what-if",
+                "name": machines_by_code[code].name
+                if code in machines_by_code
+                else "what-if machine",
+                "work_centre": machines_by_code[code].work_centre.code
+                if code in machines_by_code
+                else "what-if",
             }
             for code in codes
         ],
@@ -115,7 +122,10 @@ def late_order_reasons(run: ScheduleRun, limit: int = 50) -> list[dict[str, Any]
     if not late:
         return []
     refs = [x["order"] for x in late]
-    orders = {o.external_ref: o for o in ProductionOrder.objects.filter(plant=run.plant_id, external_ref__in=refs)}
+    orders = {
+        o.external_ref: o
+        for o in ProductionOrder.objects.filter(plant=run.plant_id, external_ref__in=refs)
+    }
     ops = defaultdict(list)
     for so in (
         ScheduledOperation.objects.filter(run=run, order__external_ref__in=refs)
@@ -124,9 +134,13 @@ def late_order_reasons(run: ScheduleRun, limit: int = 50) -> list[dict[str, Any]
     ):
         ops[so.order.external_ref].append(so)
     eligible = defaultdict(list)
-    for em in OperationMachine.objects.filter(operation__in=[so.operation_id for v in ops.values() for so in v]).select_related("machine"):
+    for em in OperationMachine.objects.filter(
+        operation__in=[so.operation_id for v in ops.values() for so in v]
+    ).select_related("machine"):
         eligible[em.operation_id].append(em)
-    calendars = {code: Calendar([tuple(w) for w in win["work"]]) for code, win in run.machine_windows.items()}
+    calendars = {
+        code: Calendar([tuple(w) for w in win["work"]]) for code, win in run.machine_windows.items()
+    }
     result = []
     for entry in late:
         order = orders.get(entry["order"])
@@ -160,7 +174,9 @@ def _why_late(
             work = em.run_minutes(order.quantity)
             if so.operation.can_pause:
                 begin = calendar.fit(t, em.setup_minutes)
-                end = calendar.work_end(begin + em.setup_minutes, work) if begin is not None else None
+                end = (
+                    calendar.work_end(begin + em.setup_minutes, work) if begin is not None else None
+                )
             else:
                 begin = calendar.fit(t, em.setup_minutes + work)
                 end = begin + em.setup_minutes + work if begin is not None else None
@@ -168,13 +184,19 @@ def _why_late(
                 best = end
         t = (best if best is not None else t) + so.operation.min_wait_minutes
     earliest = origin + dt.timedelta(minutes=t)
-    reason: dict[str, Any] = {"order": order.external_ref, "item": order.item_id, "due": order.due_at,
-                              "late_h": round(tardiness_min / 60, 1), "earliest_possible": earliest}
+    reason: dict[str, Any] = {
+        "order": order.external_ref,
+        "item": order.item_id,
+        "due": order.due_at,
+        "late_h": round(tardiness_min / 60, 1),
+        "earliest_possible": earliest,
+    }
     if earliest > order.due_at:
         reason["possible"] = False
+        short_h = (earliest - order.due_at).total_seconds() / 3600
         reason["why"] = (
-            f"Cannot be on time: even with the plant empty it finishes {(earliest - order.due_at).total_seconds() / 3600:.1f} h "
-            "after its due date (routing and shifts). Agree a later date, split the order, or add shifts."
+            f"Cannot be on time: even with the plant empty it finishes {short_h:.1f} h after its "
+            "due date (routing and shifts). Agree a later date, split the order, or add shifts."
         )
         return reason
     ready = order.release_at
@@ -187,7 +209,9 @@ def _why_late(
     reason["possible"] = True
     assert worst is not None
     wait_h, so = worst
-    alternatives = [em.machine.code for em in eligible[so.operation_id] if em.machine.code != so.machine_label]
+    alternatives = [
+        em.machine.code for em in eligible[so.operation_id] if em.machine.code != so.machine_label
+    ]
     overtime = bool(run.machine_windows.get(so.machine_label, {}).get("overtime"))
     fixes = []
     if overtime:
@@ -200,8 +224,8 @@ def _why_late(
         fixes.append(f"a second machine like {so.machine_label}")
     reason["machine"] = so.machine_label
     reason["why"] = (
-        f"Could be on time, but step {so.operation.sequence} {so.operation.name} waited {wait_h:.1f} h "
-        f"in the queue of {so.machine_label}. What would help: {' or '.join(fixes)}."
+        f"Could be on time, but step {so.operation.sequence} {so.operation.name} waited "
+        f"{wait_h:.1f} h in the queue of {so.machine_label}. What would help: {' or '.join(fixes)}."
     )
     return reason
 
@@ -218,8 +242,20 @@ def run_comparison(runs: list[ScheduleRun]) -> list[dict[str, Any]]:
             good = None if not delta else (delta < 0) == (better == "lower")
             cells.append({"value": value, "delta": delta, "good": good})
         rows.append({"key": key, "label": label, "cells": cells})
-    rows.append({"key": "gap", "label": "Gap to the solver's bound (%)",
-                 "cells": [{"value": None if r.gap is None else round(100 * r.gap, 1), "delta": None, "good": None} for r in runs]})
+    rows.append(
+        {
+            "key": "gap",
+            "label": "Gap to the solver's bound (%)",
+            "cells": [
+                {
+                    "value": None if r.gap is None else round(100 * r.gap, 1),
+                    "delta": None,
+                    "good": None,
+                }
+                for r in runs
+            ],
+        }
+    )
     return rows
 
 

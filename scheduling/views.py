@@ -40,9 +40,16 @@ def order_list(request: HttpRequest) -> HttpResponse:
     if request.GET.get("late") == "1":
         orders = orders.open().filter(due_at__lt=timezone.now())
     if query := request.GET.get("q", "").strip():
-        orders = orders.filter(external_ref__icontains=query) | orders.filter(item__code__icontains=query)
-    context = {"orders": orders[:500], "status": status, "statuses": ProductionOrder.Status.choices, "now": timezone.now()}
-    template = "scheduling/_order_rows.html" if request.htmx else "scheduling/order_list.html"
+        orders = orders.filter(external_ref__icontains=query) | orders.filter(
+            item__code__icontains=query
+        )
+    context = {
+        "orders": orders[:500],
+        "status": status,
+        "statuses": ProductionOrder.Status.choices,
+        "now": timezone.now(),
+    }
+    template = "scheduling/_order_rows.html" if request.htmx else "scheduling/order_list.html"  # type: ignore[attr-defined]
     return render(request, template, context)
 
 
@@ -75,7 +82,11 @@ def order_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def run_list(request: HttpRequest) -> HttpResponse:
     plant = _plant(request)
-    runs = ScheduleRun.objects.for_plant(plant).select_related("created_by").defer("progress", "machine_windows")[:100]
+    runs = (
+        ScheduleRun.objects.for_plant(plant)
+        .select_related("created_by")
+        .defer("progress", "machine_windows")[:100]
+    )
     return render(request, "scheduling/run_list.html", {"runs": runs})
 
 
@@ -97,7 +108,7 @@ def run_new(request: HttpRequest) -> HttpResponse:
 @login_required
 def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     run = access_run(request.user, pk)
-    if request.htmx and request.GET.get("part") == "progress":
+    if request.htmx and request.GET.get("part") == "progress":  # type: ignore[attr-defined]
         response = render(request, "scheduling/_run_progress.html", {"run": run})
         if run.is_final:
             response["HX-Refresh"] = "true"  # the finished run's page has the Gantt and KPIs
@@ -129,7 +140,9 @@ def run_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def run_publish(request: HttpRequest, pk: int) -> HttpResponse:
     run = publish_run(run=access_run(request.user, pk, plan=True))
-    messages.success(request, f"“{run.name}” is now the plant's schedule. Dispatch lists follow it.")
+    messages.success(
+        request, f"“{run.name}” is now the plant's schedule. Dispatch lists follow it."
+    )
     return redirect("scheduling:run-detail", pk=run.pk)
 
 
@@ -141,11 +154,21 @@ def run_pin(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "Choose a machine and a start time for the pinned operation.")
         return redirect("scheduling:run-detail", pk=run.pk)
-    op = ScheduledOperation.objects.select_related("order", "operation").filter(run=run, pk=form.cleaned_data["operation"]).first()
+    op = (
+        ScheduledOperation.objects.select_related("order", "operation")
+        .filter(run=run, pk=form.cleaned_data["operation"])
+        .first()
+    )
     if op is None:
         raise NotFound("No such operation in this run.")
-    new = rerun_with_pin(run=run, order_ref=op.order.external_ref, sequence=op.operation.sequence,
-                         machine_code=form.cleaned_data["machine"], start=form.cleaned_data["start"], created_by=request.user)
+    new = rerun_with_pin(
+        run=run,
+        order_ref=op.order.external_ref,
+        sequence=op.operation.sequence,
+        machine_code=form.cleaned_data["machine"],
+        start=form.cleaned_data["start"],
+        created_by=request.user,
+    )
     return redirect("scheduling:run-detail", pk=new.pk)
 
 
@@ -155,14 +178,22 @@ def run_compare(request: HttpRequest) -> HttpResponse:
     if len(runs) < 2:
         messages.info(request, "Tick two or more finished runs to compare them.")
         return redirect("scheduling:run-list")
-    return render(request, "scheduling/run_compare.html", {"runs": runs, "rows": selectors.run_comparison(runs)})
+    return render(
+        request,
+        "scheduling/run_compare.html",
+        {"runs": runs, "rows": selectors.run_comparison(runs)},
+    )
 
 
 @login_required
 def dispatch(request: HttpRequest) -> HttpResponse:
     plant = _plant(request)
     run = ScheduleRun.objects.for_plant(plant).filter(is_published=True).first()
-    machines = list(Machine.objects.filter(plant=plant).select_related("work_centre").order_by("work_centre__code", "code"))
+    machines = list(
+        Machine.objects.filter(plant=plant)
+        .select_related("work_centre")
+        .order_by("work_centre__code", "code")
+    )
     code = request.GET.get("machine") or (machines[0].code if machines else "")
     operations = selectors.dispatch_list(run, code) if run else []
     context = {"run": run, "machines": machines, "machine_code": code, "operations": operations}

@@ -4,15 +4,17 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('scheduling', '0002_schedule_runs'),
+        ("scheduling", "0002_schedule_runs"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='schedulerun',
-            name='machine_windows',
-            field=models.JSONField(default=dict, help_text='Per machine code: working and overtime windows, minutes from horizon start.'),
+            model_name="schedulerun",
+            name="machine_windows",
+            field=models.JSONField(
+                default=dict,
+                help_text="Per machine code: working and overtime windows, minutes from horizon start.",
+            ),
         ),
     ]

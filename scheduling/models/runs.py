@@ -78,7 +78,8 @@ class ScheduleRun(Timestamped):
     conflicts = models.JSONField(default=list)
     error = models.TextField(blank=True)
     machine_windows = models.JSONField(
-        default=dict, help_text="Per machine code: working and overtime windows, minutes from horizon start."
+        default=dict,
+        help_text="Per machine code: working and overtime windows, minutes from horizon start.",
     )
 
     published_at = models.DateTimeField(null=True, blank=True)

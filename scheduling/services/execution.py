@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from functools import partial
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -64,25 +64,35 @@ class RunMonitor:
             point = [round(progress.elapsed_s, 2), progress.objective, progress.bound]
             self.points.append(point)
             points = list(self.points[-500:])
-        self._mine().update(  # type: ignore[attr-defined]
-            best_objective=progress.objective,
-            bound=progress.bound,
-            gap=progress.gap,
-            elapsed_s=round(progress.elapsed_s, 2),
-            progress=points,
-            heartbeat_at=timezone.now(),
-        )
+        try:
+            self._mine().update(  # type: ignore[attr-defined]
+                best_objective=progress.objective,
+                bound=progress.bound,
+                gap=progress.gap,
+                elapsed_s=round(progress.elapsed_s, 2),
+                progress=points,
+                heartbeat_at=timezone.now(),
+            )
+        except DatabaseError as error:
+            # Progress is advisory and the next improvement rewrites it; the solve goes on.
+            log.warning("run %s: progress not written (%s)", self.run_id, error)
 
     def should_stop(self) -> bool:
         now = time.monotonic()
         if now - self._last_check < self.heartbeat_s:
             return self.cancelled or self.lost
         self._last_check = now
-        alive = self._mine().update(heartbeat_at=timezone.now())  # type: ignore[attr-defined]
-        if not alive:
-            self.lost = True
-            return True
-        self.cancelled = ScheduleRun.objects.filter(pk=self.run_id, cancel_requested=True).exists()
+        try:
+            alive = self._mine().update(heartbeat_at=timezone.now())  # type: ignore[attr-defined]
+            if not alive:
+                self.lost = True
+                return True
+            self.cancelled = ScheduleRun.objects.filter(
+                pk=self.run_id, cancel_requested=True
+            ).exists()
+        except DatabaseError as error:
+            # A busy database skips one heartbeat; the sweeper tolerates many.
+            log.warning("run %s: heartbeat skipped (%s)", self.run_id, error)
         return self.cancelled
 
 
@@ -105,29 +115,30 @@ def execute_run(*, run_id: int, attempt: int, worker: str) -> None:
     run_settings = RunSettings.parse(run.settings)
     monitor = RunMonitor(run_id=run_id, attempt=attempt)
     started = time.monotonic()
-    solution = solve(
-        problem,
-        time_limit_s=min(run_settings.time_limit_s, settings.SOLVER_MAX_TIME_LIMIT_S),
-        workers=run_settings.workers,
-        seed=run_settings.seed,
-        on_progress=monitor.on_progress,
-        should_stop=monitor.should_stop,
-    )
-    log.info(
-        "run %s solved in %.1fs: %s %s",
-        run_id,
-        time.monotonic() - started,
-        solution.status,
-        solution.objective,
-    )
-    record_solution(
-        run_id=run_id,
-        attempt=attempt,
-        problem=problem,
-        solution=solution,
-        index=index,
-        monitor=monitor,
-    )
+    try:
+        solution = solve(
+            problem,
+            time_limit_s=min(run_settings.time_limit_s, settings.SOLVER_MAX_TIME_LIMIT_S),
+            workers=run_settings.workers,
+            seed=run_settings.seed,
+            on_progress=monitor.on_progress,
+            should_stop=monitor.should_stop,
+        )
+        log.info("run %s solved in %.1fs: %s", run_id, time.monotonic() - started, solution.status)
+        record_solution(
+            run_id=run_id,
+            attempt=attempt,
+            problem=problem,
+            solution=solution,
+            index=index,
+            monitor=monitor,
+        )
+    except Exception as error:
+        # Recorded on the run so a person sees it, then re-raised for the worker's log.
+        finish_run(
+            run_id=run_id, attempt=attempt, status=Status.FAILED, error=f"Internal error: {error}"
+        )
+        raise
 
 
 def record_solution(

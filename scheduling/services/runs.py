@@ -121,7 +121,13 @@ def publish_run(*, run: ScheduleRun) -> ScheduleRun:
 
 
 def rerun_with_pin(
-    *, run: ScheduleRun, order_ref: str, sequence: int, machine_code: str, start: dt.datetime, created_by: Any = None
+    *,
+    run: ScheduleRun,
+    order_ref: str,
+    sequence: int,
+    machine_code: str,
+    start: dt.datetime,
+    created_by: Any = None,
 ) -> ScheduleRun:
     """Pin one operation to a machine and time, then re-solve the rest around the pins.
 
@@ -130,10 +136,20 @@ def rerun_with_pin(
     """
     scenario = Scenario.parse(run.scenario).to_json()
     pins = [p for p in scenario["pins"] if (p["order_ref"], p["sequence"]) != (order_ref, sequence)]
-    pins.append({"order_ref": order_ref, "sequence": sequence, "machine": machine_code, "start": start.isoformat()})
+    pins.append(
+        {
+            "order_ref": order_ref,
+            "sequence": sequence,
+            "machine": machine_code,
+            "start": start.isoformat(),
+        }
+    )
     scenario["pins"] = pins
     settings = dict(run.settings)
-    settings["weights"] = {**settings.get("weights", {}), "deviation": max(1, settings.get("weights", {}).get("deviation", 0))}
+    settings["weights"] = {
+        **settings.get("weights", {}),
+        "deviation": max(1, settings.get("weights", {}).get("deviation", 0)),
+    }
     return create_run(
         plant=run.plant,
         name=f"{run.name} · pinned {order_ref}/{sequence}",

@@ -24,9 +24,9 @@ from tests.factories.plant import (
 pytestmark = pytest.mark.django_db
 UTC = dt.UTC
 
-# The frame of every page: session, user, the user's plants (twice: current_plant and the
-# plant switcher each ask), the user's roles.
-FRAME = 5
+# The frame of every page: session, user, the user's plants (asked once, shared by
+# current_plant and the plant switcher), the user's roles.
+FRAME = 4
 
 
 def add_rows(plant, n: int) -> None:  # type: ignore[no-untyped-def]

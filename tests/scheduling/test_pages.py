@@ -11,7 +11,7 @@ from django.utils import timezone
 from plant.models import PlantMembership
 from scheduling.models import ProductionOrder, ScheduledOperation, ScheduleRun
 from scheduling.services.execution import execute_run
-from scheduling.services.runs import create_run, publish_run
+from scheduling.services.runs import create_run
 
 pytestmark = pytest.mark.django_db
 
@@ -32,14 +32,21 @@ def nw1_viewer(demo_plant, viewer):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def solved_run(demo_plant, horizon, no_enqueue) -> ScheduleRun:  # type: ignore[no-untyped-def]
-    run = create_run(plant=demo_plant, name="Baseline", horizon_start=horizon[0], horizon_end=horizon[1],
-                     settings={"time_limit_s": 1, "workers": 1})
+    run = create_run(
+        plant=demo_plant,
+        name="Baseline",
+        horizon_start=horizon[0],
+        horizon_end=horizon[1],
+        settings={"time_limit_s": 1, "workers": 1},
+    )
     execute_run(run_id=run.pk, attempt=1, worker="t")
     run.refresh_from_db()
     return run
 
 
-def test_the_order_list_shows_open_orders_in_a_fixed_number_of_queries(client, nw1_manager, django_assert_num_queries) -> None:  # type: ignore[no-untyped-def]
+def test_the_order_list_shows_open_orders_in_a_fixed_number_of_queries(
+    client, nw1_manager, django_assert_num_queries
+) -> None:  # type: ignore[no-untyped-def]
     client.force_login(nw1_manager)
     with django_assert_num_queries(8):
         response = client.get(reverse("scheduling:order-list"))
@@ -47,11 +54,19 @@ def test_the_order_list_shows_open_orders_in_a_fixed_number_of_queries(client, n
     assert response.content.decode().count("<tr>") == ProductionOrder.objects.open().count() + 1
 
 
-def test_a_manager_creates_an_order_and_a_bad_due_date_is_refused(client, nw1_manager, demo_plant) -> None:  # type: ignore[no-untyped-def]
+def test_a_manager_creates_an_order_and_a_bad_due_date_is_refused(
+    client, nw1_manager, demo_plant
+) -> None:  # type: ignore[no-untyped-def]
     client.force_login(nw1_manager)
     item = demo_plant.items.get(code="SH-100")
-    form = {"external_ref": "SO-NEW-1", "item": item.pk, "quantity": "25", "priority": 2,
-            "release_at": "2026-12-01T06:00", "due_at": "2026-11-30T06:00"}
+    form = {
+        "external_ref": "SO-NEW-1",
+        "item": item.pk,
+        "quantity": "25",
+        "priority": 2,
+        "release_at": "2026-12-01T06:00",
+        "due_at": "2026-11-30T06:00",
+    }
     response = client.post(reverse("scheduling:order-create"), form)
     assert "The due date must be after the release." in response.content.decode()
     assert not ProductionOrder.objects.filter(external_ref="SO-NEW-1").exists()
@@ -68,20 +83,37 @@ def test_a_viewer_cannot_plan_or_publish(client, nw1_viewer, solved_run) -> None
     assert client.get(reverse("scheduling:run-detail", args=[solved_run.pk])).status_code == 200
 
 
-def test_a_manager_starts_a_run_from_the_page_and_it_is_queued(client, nw1_manager, no_enqueue) -> None:  # type: ignore[no-untyped-def]
+def test_a_manager_starts_a_run_from_the_page_and_it_is_queued(
+    client, nw1_manager, no_enqueue
+) -> None:  # type: ignore[no-untyped-def]
     client.force_login(nw1_manager)
     start = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
-    response = client.post(reverse("scheduling:run-create"), {
-        "name": "Saturday shift?", "horizon_start": start, "horizon_days": 28, "mode": "weighted",
-        "w_tardiness": 10, "w_overtime": 1, "w_setup": 1, "w_makespan": 0, "order": "tardiness-makespan",
-        "time_limit_s": 5, "overtime_allowed": "on",
-    })
+    response = client.post(
+        reverse("scheduling:run-create"),
+        {
+            "name": "Saturday shift?",
+            "horizon_start": start,
+            "horizon_days": 28,
+            "mode": "weighted",
+            "w_tardiness": 10,
+            "w_overtime": 1,
+            "w_setup": 1,
+            "w_makespan": 0,
+            "order": "tardiness-makespan",
+            "time_limit_s": 5,
+            "overtime_allowed": "on",
+        },
+    )
     run = ScheduleRun.objects.get(name="Saturday shift?")
-    assert response.status_code == 302 and response["Location"] == reverse("scheduling:run-detail", args=[run.pk])
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "scheduling:run-detail", args=[run.pk]
+    )
     assert run.status == ScheduleRun.Status.QUEUED and run.settings["time_limit_s"] == 5
 
 
-def test_a_finished_run_shows_kpis_late_orders_and_serves_its_gantt(client, nw1_manager, solved_run, django_assert_max_num_queries) -> None:  # type: ignore[no-untyped-def]
+def test_a_finished_run_shows_kpis_late_orders_and_serves_its_gantt(
+    client, nw1_manager, solved_run, django_assert_max_num_queries
+) -> None:  # type: ignore[no-untyped-def]
     client.force_login(nw1_manager)
     page = client.get(reverse("scheduling:run-detail", args=[solved_run.pk])).content.decode()
     assert "orders on time" in page and "Gantt chart" in page
@@ -93,31 +125,59 @@ def test_a_finished_run_shows_kpis_late_orders_and_serves_its_gantt(client, nw1_
 
 def test_polling_a_finished_run_tells_the_page_to_reload(client, nw1_manager, solved_run) -> None:  # type: ignore[no-untyped-def]
     client.force_login(nw1_manager)
-    response = client.get(reverse("scheduling:run-detail", args=[solved_run.pk]) + "?part=progress", HTTP_HX_REQUEST="true")
+    response = client.get(
+        reverse("scheduling:run-detail", args=[solved_run.pk]) + "?part=progress",
+        HTTP_HX_REQUEST="true",
+    )
     assert response["HX-Refresh"] == "true"
 
 
-def test_two_runs_compare_side_by_side_and_one_is_published(client, nw1_manager, solved_run, demo_plant, horizon, no_enqueue) -> None:  # type: ignore[no-untyped-def]
-    other = create_run(plant=demo_plant, name="No overtime", horizon_start=horizon[0], horizon_end=horizon[1],
-                       settings={"time_limit_s": 1, "workers": 1}, scenario={"overtime_allowed": False})
+def test_two_runs_compare_side_by_side_and_one_is_published(
+    client, nw1_manager, solved_run, demo_plant, horizon, no_enqueue
+) -> None:  # type: ignore[no-untyped-def]
+    other = create_run(
+        plant=demo_plant,
+        name="No overtime",
+        horizon_start=horizon[0],
+        horizon_end=horizon[1],
+        settings={"time_limit_s": 1, "workers": 1},
+        scenario={"overtime_allowed": False},
+    )
     execute_run(run_id=other.pk, attempt=1, worker="t")
     client.force_login(nw1_manager)
-    page = client.get(reverse("scheduling:run-compare") + f"?runs={solved_run.pk}&runs={other.pk}").content.decode()
+    page = client.get(
+        reverse("scheduling:run-compare") + f"?runs={solved_run.pk}&runs={other.pk}"
+    ).content.decode()
     assert "On-time orders (%)" in page and "No overtime" in page
     assert client.post(reverse("scheduling:run-publish", args=[other.pk])).status_code == 302
     dispatch = client.get(reverse("scheduling:dispatch") + "?machine=MIL-01").content.decode()
     assert "No overtime" in dispatch and "SO-" in dispatch
 
 
-def test_pinning_an_operation_starts_a_new_run_that_keeps_the_pin(client, nw1_manager, solved_run, no_enqueue) -> None:  # type: ignore[no-untyped-def]
+def test_pinning_an_operation_starts_a_new_run_that_keeps_the_pin(
+    client, nw1_manager, solved_run, no_enqueue
+) -> None:  # type: ignore[no-untyped-def]
     client.force_login(nw1_manager)
-    op = ScheduledOperation.objects.filter(run=solved_run, machine_label="MIL-02").select_related("order", "operation").first()
+    op = (
+        ScheduledOperation.objects.filter(run=solved_run, machine_label="MIL-02")
+        .select_related("order", "operation")
+        .first()
+    )
     start = timezone.localtime(op.start).strftime("%Y-%m-%dT%H:%M")
-    response = client.post(reverse("scheduling:run-pin", args=[solved_run.pk]), {"operation": op.pk, "machine": "MIL-03", "start": start})
+    response = client.post(
+        reverse("scheduling:run-pin", args=[solved_run.pk]),
+        {"operation": op.pk, "machine": "MIL-03", "start": start},
+    )
     new = ScheduleRun.objects.exclude(pk=solved_run.pk).get()
     assert response.status_code == 302 and new.base_run == solved_run
-    assert new.scenario["pins"] == [{"order_ref": op.order.external_ref, "sequence": op.operation.sequence,
-                                      "machine": "MIL-03", "start": new.scenario["pins"][0]["start"]}]
+    assert new.scenario["pins"] == [
+        {
+            "order_ref": op.order.external_ref,
+            "sequence": op.operation.sequence,
+            "machine": "MIL-03",
+            "start": new.scenario["pins"][0]["start"],
+        }
+    ]
     execute_run(run_id=new.pk, attempt=1, worker="t")
     pinned = ScheduledOperation.objects.get(run=new, pinned=True)
     assert pinned.machine_label == "MIL-03" and pinned.start == op.start.replace(second=0)
@@ -127,10 +187,21 @@ def test_an_outsider_gets_404_on_every_run_and_order_url(client, outsider, solve
     client.force_login(outsider)
     order = solved_run.orders.first()
     for name in ("run-detail", "run-gantt"):
-        assert client.get(reverse(f"scheduling:{name}", args=[solved_run.pk])).status_code == 404, name
+        assert client.get(reverse(f"scheduling:{name}", args=[solved_run.pk])).status_code == 404, (
+            name
+        )
     for name in ("run-cancel", "run-publish", "run-pin"):
-        assert client.post(reverse(f"scheduling:{name}", args=[solved_run.pk])).status_code == 404, name
+        assert (
+            client.post(reverse(f"scheduling:{name}", args=[solved_run.pk])).status_code == 404
+        ), name
     assert client.get(reverse("scheduling:order-edit", args=[order.pk])).status_code == 404
     assert client.post(reverse("scheduling:order-cancel", args=[order.pk])).status_code == 404
-    assert client.get(reverse("scheduling:run-compare") + f"?runs={solved_run.pk}&runs={solved_run.pk}").status_code == 404
-    assert solved_run.plant.code not in client.get(reverse("scheduling:order-list")).content.decode()
+    assert (
+        client.get(
+            reverse("scheduling:run-compare") + f"?runs={solved_run.pk}&runs={solved_run.pk}"
+        ).status_code
+        == 404
+    )
+    assert (
+        solved_run.plant.code not in client.get(reverse("scheduling:order-list")).content.decode()
+    )
