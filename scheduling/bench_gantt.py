@@ -165,7 +165,7 @@ def generate(n_ops: int = 10_000, n_machines: int = 50, seed: int = 7) -> dict[s
         for step_no, wc in enumerate(route, start=1):
             setup = rng.choice([0, 0, 10, 15, 20, 30, 45]) * MIN
             mean = mean_run[wc]
-            run = int(min(12 * HOUR, max(10 * MIN, rng.gauss(mean * 0.85, mean * 0.35))))
+            run = int(min(6 * HOUR, max(10 * MIN, rng.gauss(mean * 0.85, mean * 0.35))))
             length = setup + run // MIN * MIN
             s, m = min((earliest(i, ready, length), i) for i in by_wc[wc])
             e = s + length

@@ -21,7 +21,7 @@
   var QUARTER = 900000;
   var ROW_PX = { machine: 30, order: 24 };
   var MAX_ROWS = { machine: 24, order: 28 };
-  var GRID = { top: 34, bottom: 58, left: 190, right: 44 };
+  var GRID = { top: 34, bottom: 40, left: 190, right: 44 };
   var INK = "#1c2530";
   var MUTED = "#5f6b7a";
   var LATE = "#c0392b";
@@ -31,7 +31,7 @@
   // Calm, distinguishable colours for families and work centres (stable by hash of the key).
   var PALETTE = [
     "#4e79a7", "#f28e2b", "#59a14f", "#b07aa1", "#76b7b2", "#edc948", "#e15759", "#9c755f",
-    "#86bcb6", "#8cd17d", "#ff9d9a", "#a0cbe8", "#d4a6c8", "#bab0ac", "#79706e", "#d37295",
+    "#86bcb6", "#8cd17d", "#ff9d9a", "#a0cbe8", "#d4a6c8", "#f1ce63", "#499894", "#d37295",
   ];
 
   function hash(s) {
@@ -557,7 +557,7 @@
           zoomOnMouseWheel: true, moveOnMouseMove: true, moveOnMouseWheel: false,
           minValueSpan: HOUR, throttle: 60 },
         { type: "slider", id: "x-slider", xAxisIndex: 0, filterMode: "weakFilter",
-          height: 18, bottom: 8, showDataShadow: false, brushSelect: false, labelFormatter: "",
+          height: 18, bottom: 6, showDataShadow: false, brushSelect: false, labelFormatter: "",
           borderColor: "#dde3ea", fillerColor: "rgba(31,95,168,0.12)",
           handleStyle: { color: "#fff", borderColor: "#8a96a3" }, throttle: 60 },
       ];
