@@ -378,7 +378,17 @@ def run(args: argparse.Namespace) -> int:
                 if args.screenshot:
                     page.evaluate("o => benchMount(o)", {**opts, "initialDays": 7})
                     page.locator("#gantt").screenshot(path=args.screenshot)
-                    out.write(f"screenshot: {args.screenshot}\n")
+                    switch = page.evaluate(
+                        """async () => { const t0 = performance.now();
+                        const done = benchSettle(benchGantt.chart);
+                        benchGantt.setView("order"); await done; return performance.now() - t0; }"""
+                    )
+                    by_order = str(Path(args.screenshot).with_suffix("")) + "-order.png"
+                    page.locator("#gantt").screenshot(path=by_order)
+                    out.write(
+                        f"screenshots: {args.screenshot}, {by_order} "
+                        f"(switch to order view {switch:.0f} ms)\n"
+                    )
             finally:
                 browser.close()
     finally:
