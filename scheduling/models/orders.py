@@ -51,7 +51,9 @@ class ProductionOrder(Timestamped):
             models.UniqueConstraint(fields=["plant", "external_ref"], name="order_unique_ref"),
             models.CheckConstraint(condition=Q(quantity__gt=0), name="order_quantity_gt_0"),
             models.CheckConstraint(
-                condition=Q(due_at__gt=models.F("release_at")), name="order_due_after_release"
+                condition=Q(due_at__gt=models.F("release_at")),
+                name="order_due_after_release",
+                violation_error_message="The due date must be after the release.",
             ),
             models.CheckConstraint(
                 condition=Q(status__in=["open", "released", "in_progress", "done", "cancelled"]),
