@@ -7,6 +7,7 @@ from typing import Any
 
 from scheduling.adapters import ProblemIndex
 from scheduling.solver import Problem, Solution
+from scheduling.solver.calendars import Calendar
 
 
 def _overlap(a: int, b: int, c: int, d: int) -> int:
@@ -16,23 +17,30 @@ def _overlap(a: int, b: int, c: int, d: int) -> int:
 def schedule_kpis(problem: Problem, solution: Solution, index: ProblemIndex) -> dict[str, Any]:
     """On-time share, tardiness, makespan, utilisation, changeover and overtime, gap.
 
-    Utilisation is busy minutes (setup + processing) over the machine's working minutes
-    between the horizon start and the schedule's last end.
+    Utilisation is busy minutes (setup + processing, in working or overtime time; a paused
+    operation is not busy over the night) over the machine's capacity between the horizon
+    start and the schedule's last end: working minutes plus the overtime minutes used.
     """
     if not solution.assignments:
         return {}
+    calendars = {
+        code: Calendar([*windows, *[(s, e) for s, e, _ in index.overtime.get(code, [])]])
+        for code, windows in index.windows.items()
+    }
     end_of_job: dict[str, int] = defaultdict(int)
     busy: dict[str, int] = defaultdict(int)
     setup_minutes = 0
     overtime_minutes = 0
     overtime_cost = 0.0
+    overtime_used: dict[str, int] = defaultdict(int)
     for a in solution.assignments:
         end_of_job[a.job_id] = max(end_of_job[a.job_id], a.end)
-        busy[a.machine_id] += a.end - a.setup_start
+        busy[a.machine_id] += calendars[a.machine_id].working_minutes(a.setup_start, a.end)
         setup_minutes += a.start - a.setup_start
         for s, e, cost in index.overtime.get(a.machine_id, []):
             minutes = _overlap(a.setup_start, a.end, s, e)
             overtime_minutes += minutes
+            overtime_used[a.machine_id] += minutes
             overtime_cost += minutes / 60 * cost
     makespan = max(end_of_job.values())
     late: list[dict[str, Any]] = []
@@ -51,7 +59,8 @@ def schedule_kpis(problem: Problem, solution: Solution, index: ProblemIndex) -> 
     machine_util: dict[str, float] = {}
     work_centre_busy: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for code, windows in index.windows.items():
-        available = sum(_overlap(s, e, 0, makespan) for s, e in windows)
+        # Capacity: regular working time, plus the overtime the schedule actually uses.
+        available = sum(_overlap(s, e, 0, makespan) for s, e in windows) + overtime_used[code]
         machine_util[code] = round(busy[code] / available, 4) if available else 0.0
         machine = index.machines.get(code)
         wc = machine.work_centre.code if machine is not None else "what-if"

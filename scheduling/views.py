@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_POST
 
 from plant.access import check_role
@@ -118,6 +119,7 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "late": selectors.late_order_reasons(run) if run.has_schedule else [],
         "machines": Machine.objects.filter(plant=run.plant).order_by("code"),
         "pin_form": PinForm(),
+        "makespan_at": parse_datetime(run.kpis["makespan_at"]) if run.has_schedule else None,
     }
     return render(request, "scheduling/run_detail.html", context)
 

@@ -155,6 +155,11 @@ def record_solution(
         if run.attempt != attempt or run.status != Status.RUNNING:
             log.warning("run %s attempt %s: lost ownership, result dropped", run_id, attempt)
             return
+        if solution.objective is not None:
+            # The chart's last point: where the search ended, not where it last improved.
+            monitor.points.append(
+                [round(solution.elapsed_s, 2), solution.objective, solution.bound or 0]
+            )
         run.progress = monitor.points[-500:]
         run.solver_status = solution.status
         run.first_source = solution.first_source

@@ -165,3 +165,15 @@ def test_a_failed_run_cannot_be_published(demo_plant, horizon, no_enqueue) -> No
     request_cancel(run=run)
     with pytest.raises(StateConflict, match="Only a finished run with a schedule"):
         publish_run(run=ScheduleRun.objects.get(pk=run.pk))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_utilisation_never_exceeds_one_even_when_operations_pause_over_nights(
+    demo_plant, horizon, no_enqueue
+) -> None:  # type: ignore[no-untyped-def]
+    run = new_run(demo_plant, horizon)
+    execute_run(run_id=run.pk, attempt=1, worker="t")
+    run.refresh_from_db()
+    assert max(run.kpis["utilisation"].values()) <= 1.0
+    assert max(run.kpis["utilisation_by_work_centre"].values()) <= 1.0
+    assert run.progress[-1][0] == pytest.approx(run.elapsed_s, abs=0.05)
