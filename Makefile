@@ -9,7 +9,7 @@ ADDR ?= 127.0.0.1:8000
 BENCH_DIR ?= ../shared/benchmarks
 BENCH_TIME ?= 30
 
-.PHONY: run test check fmt lint types contracts deploy-check bench bench-solver bench-plant install assets demo migrate clean
+.PHONY: run test check fmt lint types contracts deploy-check bench bench-solver bench-plant bench-gantt install assets demo migrate clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -62,7 +62,7 @@ deploy-check: $(STAMP)
 check: lint types contracts deploy-check test
 
 ## Benchmarks: solver against the public instances and generated plants. Never part of `test`.
-bench: bench-solver bench-plant
+bench: bench-solver bench-plant bench-gantt
 
 bench-solver: $(STAMP)
 	@mkdir -p bench-results
@@ -70,6 +70,9 @@ bench-solver: $(STAMP)
 
 bench-plant: $(STAMP)
 	$(PY) -m scheduling.solver.bench --plant S --plant M --plant L --time-limit 60
+
+bench-gantt: $(STAMP) assets
+	$(PY) -m scheduling.bench_gantt --ops 10000 --machines 50 --runs 3
 
 clean:
 	rm -rf var staticfiles bench-results .pytest_cache .mypy_cache .ruff_cache
