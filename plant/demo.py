@@ -446,7 +446,7 @@ def ensure_demo_users(*, plant: Plant) -> list[tuple[str, str, str]]:
         if new:
             user.set_password(password)
             user.save()
-        user.groups.add(Group.objects.get(name=role))
+        user.groups.add(Group.objects.get_or_create(name=role)[0])
         PlantMembership.objects.get_or_create(user=user, plant=plant)
         created.append((username, password, role))
     return created

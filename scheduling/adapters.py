@@ -141,6 +141,7 @@ def build_problem(run: ScheduleRun) -> tuple[Problem, ProblemIndex]:
         for order in orders
     ]
     fixed = _pins(run, scenario, index)
+    fixed += _frozen(run, scenario, index, {f.operation_id for f in fixed})
     previous = _previous(run, index)
     problem = Problem(
         horizon=index.minutes(end),
@@ -280,6 +281,30 @@ def _pins(run: ScheduleRun, scenario: Scenario, index: ProblemIndex) -> list[Fix
             )
         fixed.append(Fixed(operation_id=key, machine_id=pin.machine, start=start, end=end))
         index.pinned.add(key)
+    return fixed
+
+
+def _frozen(
+    run: ScheduleRun, scenario: Scenario, index: ProblemIndex, pinned: set[str]
+) -> list[Fixed]:
+    """Inside the frozen horizon the base plan holds: its operations that start before
+    `frozen_until` keep their machine and times."""
+    if scenario.frozen_until is None or run.base_run_id is None:
+        return []
+    fixed = []
+    for so in ScheduledOperation.objects.filter(
+        run_id=run.base_run_id, setup_start__lt=scenario.frozen_until
+    ).only("order_id", "operation_id", "machine_label", "start", "end"):
+        key = operation_key(so.order_id, so.operation_id)
+        if key in index.operations and key not in pinned and so.machine_label in index.windows:
+            fixed.append(
+                Fixed(
+                    operation_id=key,
+                    machine_id=so.machine_label,
+                    start=index.minutes(so.start),
+                    end=index.minutes(so.end),
+                )
+            )
     return fixed
 
 

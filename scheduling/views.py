@@ -180,11 +180,9 @@ def run_compare(request: HttpRequest) -> HttpResponse:
     if len(runs) < 2:
         messages.info(request, "Tick two or more finished runs to compare them.")
         return redirect("scheduling:run-list")
-    return render(
-        request,
-        "scheduling/run_compare.html",
-        {"runs": runs, "rows": selectors.run_comparison(runs)},
-    )
+    charts = [(run, f"gantt-{run.pk}") for run in runs]
+    context = {"runs": runs, "charts": charts, "rows": selectors.run_comparison(runs)}
+    return render(request, "scheduling/run_compare.html", context)
 
 
 @login_required

@@ -12,6 +12,7 @@ from plant.models import PlantMembership, Role
 from tests.factories.plant import PlantFactory, UserFactory
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+pytest_plugins = ["tests.workers"]  # the start_worker fixture
 
 
 def require(condition: bool, reason: str) -> None:
@@ -40,7 +41,7 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 
 def _member(plant, role: str, username: str):  # type: ignore[no-untyped-def]
     user = UserFactory(username=username)
-    user.groups.add(Group.objects.get(name=role))
+    user.groups.add(Group.objects.get_or_create(name=role)[0])
     PlantMembership.objects.create(user=user, plant=plant)
     return user
 

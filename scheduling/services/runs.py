@@ -57,6 +57,14 @@ def create_run(
         )
     if base_run is not None and base_run.plant_id != plant.pk:
         raise RunInvalid("The base run belongs to another plant.")
+    if run_scenario.frozen_until is not None and base_run is None:
+        # A frozen horizon freezes the plan everyone is working to: the published one.
+        base_run = ScheduleRun.objects.filter(plant=plant, is_published=True).first()
+        if base_run is None:
+            raise RunInvalid(
+                "A frozen horizon needs a published schedule to freeze.",
+                detail={"frozen_until": ["Nothing published."]},
+            )
     with transaction.atomic():
         run = ScheduleRun.objects.create(
             plant=plant,

@@ -177,3 +177,32 @@ def test_utilisation_never_exceeds_one_even_when_operations_pause_over_nights(
     assert max(run.kpis["utilisation"].values()) <= 1.0
     assert max(run.kpis["utilisation_by_work_centre"].values()) <= 1.0
     assert run.progress[-1][0] == pytest.approx(run.elapsed_s, abs=0.05)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_frozen_horizon_keeps_the_published_plan_until_then_and_replans_the_rest(
+    demo_plant, horizon, no_enqueue
+) -> None:  # type: ignore[no-untyped-def]
+    from scheduling.services.execution import execute_run as solve_now
+
+    published = new_run(demo_plant, horizon)
+    solve_now(run_id=published.pk, attempt=1, worker="t")
+    publish_run(run=ScheduleRun.objects.get(pk=published.pk))
+    frozen_until = horizon[0] + dt.timedelta(days=3)
+    replan = new_run(
+        demo_plant,
+        horizon,
+        scenario={"frozen_until": frozen_until.isoformat(), "overtime_allowed": False},
+    )
+    assert replan.base_run_id == published.pk
+    solve_now(run_id=replan.pk, attempt=1, worker="t")
+    assert ScheduleRun.objects.get(pk=replan.pk).status == ScheduleRun.Status.SUCCEEDED
+    before = {
+        (o.order_id, o.operation_id): (o.machine_label, o.start, o.end)
+        for o in ScheduledOperation.objects.filter(run=published, setup_start__lt=frozen_until)
+    }
+    after = {
+        (o.order_id, o.operation_id): (o.machine_label, o.start, o.end)
+        for o in ScheduledOperation.objects.filter(run=replan)
+    }
+    assert before and all(after[key] == value for key, value in before.items())
