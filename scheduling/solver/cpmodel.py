@@ -42,6 +42,12 @@ class _OpVars:
     modes: list[_ModeVars] = field(default_factory=list)
 
 
+def _dom(var: cp_model.IntVar) -> tuple[int, int]:
+    """(min, max) of a variable's declared domain."""
+    d = list(var.proto.domain)
+    return int(d[0]), int(d[-1])
+
+
 def _lit_is_true(lit: cp_model.IntVar | int) -> bool:
     return isinstance(lit, int) and lit == 1
 
@@ -263,8 +269,8 @@ class SubModel:
         c = self.c
         md = self.model
         mi = c.machines[m]
-        w_lo = min(self.vars[o].S.proto.domain[0] for o, _ in items)
-        w_hi = max(self.vars[o].E.proto.domain[-1] for o, _ in items)
+        w_lo = min(_dom(self.vars[o].S)[0] for o, _ in items)
+        w_hi = max(_dom(self.vars[o].E)[1] for o, _ in items)
         # frozen operations that can touch the free ones
         near = [o for o in frozen if self.frozen[o][3] > w_lo and self.frozen[o][1] < w_hi]
         before = [o for o in frozen if self.frozen[o][3] <= w_lo]
@@ -421,12 +427,7 @@ class SubModel:
                 _, s, _, e = self.frozen[o]
                 return s, s, e, e
             ov = self.vars[o]
-            return (
-                ov.S.proto.domain[0],
-                ov.S.proto.domain[-1],
-                ov.E.proto.domain[0],
-                ov.E.proto.domain[-1],
-            )
+            return (*_dom(ov.S), *_dom(ov.E))
 
         wins = [window(i) for i in range(len(nodes))]
         n_frozen = len(frozen)
@@ -450,7 +451,9 @@ class SubModel:
                         continue
                 lit = md.new_bool_var(f"a{m}_{i}_{j}")
                 arcs.append((i + 1, j + 1, lit))
-                if mvi is None:
+                if mvi is None and mvj is None:
+                    pass  # both fixed in time, already in order
+                elif mvi is None:
                     md.add(self.vars[oj].S >= self.frozen[oi][3]).only_enforce_if(lit)
                 elif mvj is None:
                     md.add(self.vars[oi].E <= self.frozen[oj][1]).only_enforce_if(lit)

@@ -27,6 +27,7 @@ def solve(
     on_progress: Callable[[Progress], None] | None = None,
     should_stop: Callable[[], bool] | None = None,
     strategy: str = "auto",
+    trace: Callable[[str], None] | None = None,
 ) -> Solution:
     """Schedule `problem` within `time_limit_s` seconds of wall time.
 
@@ -59,13 +60,16 @@ def solve(
     if problem.objective.mode == "weighted":
         inc.set_bound(simple_bound(c))
     n_modes = sum(len(op.modes) for op in c.ops)
-    full = strategy == "full" or (strategy == "auto" and n_modes <= FULL_MODEL_MAX_MODES)
+    simple = not c.has_changeovers and all(mi.always for mi in c.machines)
+    full = strategy == "full" or (
+        strategy == "auto" and simple and n_modes <= FULL_MODEL_MAX_MODES
+    )
     proven = False
     if not stop():
         if full or inc.slots is None:
             proven = _solve_full(c, inc, deadline, workers, seed, stop)
         else:
-            improve(c, inc, deadline=deadline, workers=workers, seed=seed, stop=stop)
+            improve(c, inc, deadline=deadline, workers=workers, seed=seed, stop=stop, trace=trace)
     return finish(c, inc, started, proven)
 
 

@@ -29,7 +29,7 @@ class _Neighbourhoods:
         self.c = c
         self.rng = rng
         self.movable = [o for o in range(len(c.ops)) if o not in c.fixed]
-        base = max(20, min(120, len(self.movable) // 4))
+        base = max(10, min(30, len(self.movable) // 4))
         self.size = dict.fromkeys(KINDS, float(base))
         self.max_size = max(20, len(self.movable))
 
@@ -65,7 +65,7 @@ class _Neighbourhoods:
         return max((s[3] for s in slots), default=0)
 
     def adapt(self, kind: str, solved: bool) -> None:
-        factor = 1.15 if solved else 0.85
+        factor = 1.1 if solved else 0.8
         self.size[kind] = min(self.max_size, max(8.0, self.size[kind] * factor))
 
 
@@ -77,6 +77,7 @@ def improve(
     workers: int,
     seed: int,
     stop: Callable[[], bool],
+    trace: Callable[[str], None] | None = None,
 ) -> None:
     """Improve `inc` until the deadline or a stop request."""
     from .engine import _objective, stage_model
@@ -89,17 +90,19 @@ def improve(
         return
     for si, stage in enumerate(stages):
         stage_deadline = time.monotonic() + (deadline - time.monotonic()) / (len(stages) - si)
-        sub_limit = 2.0
+        sub_limit = 1.0
         it = 0
         while not stop() and time.monotonic() < stage_deadline - 0.05:
             assert inc.slots is not None
             it += 1
+            t_it = time.monotonic()
             kind, free = hood.pick(inc.slots)
             if not free:
                 continue
             lo = min(inc.slots[o][1] for o in free)
             hi = max(inc.slots[o][3] for o in free)
             sub = stage_model(c, inc, stage, free, lo=lo, hi=hi)
+            t_built = time.monotonic()
             left = stage_deadline - time.monotonic()
             res = run(
                 sub,
@@ -109,6 +112,10 @@ def improve(
                 seed=seed + it,
                 should_stop=stop,
             )
-            if res.slots is not None:
-                inc.offer(res.slots, "cpsat")
+            better = res.slots is not None and inc.offer(res.slots, "cpsat")
             hood.adapt(kind, res.status == "optimal")
+            if trace is not None:
+                trace(
+                    f"it={it} {kind} n={len(free)} {res.status} better={better} "
+                    f"build={t_built - t_it:.2f}s total={time.monotonic() - t_it:.2f}s"
+                )
