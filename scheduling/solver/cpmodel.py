@@ -175,10 +175,28 @@ class SubModel:
             ms = md.new_int_var(max(frozen_ms, self.lo), max(frozen_ms, self.hi), "makespan")
             for e in last_free:
                 md.add(ms >= e)
+            if not self.frozen:
+                self._load_cuts(ms)
             makespan: LinExpr = ms
         else:
             makespan = frozen_ms
         return sum(tard_terms, start=tard_const), makespan
+
+    def _load_cuts(self, ms: cp_model.IntVar) -> None:
+        """Redundant: each machine's chosen work, and all work over all machines, fit in ms."""
+        md = self.model
+        per_machine: dict[int, list[LinExpr]] = {}
+        total: list[LinExpr] = []
+        for ov in self.vars.values():
+            for mv in ov.modes:
+                work = mv.setup + mv.duration
+                term: LinExpr = work if isinstance(mv.lit, int) else work * mv.lit
+                per_machine.setdefault(mv.machine, []).append(term)
+                total.append(term)
+        if any(len(ov.modes) > 1 for ov in self.vars.values()):
+            for terms in per_machine.values():
+                md.add(sum(terms, start=0) <= ms)
+            md.add(sum(total, start=0) <= len(self.c.machines) * ms)
 
     def _deviation(self) -> LinExpr:
         c = self.c
@@ -304,7 +322,15 @@ class SubModel:
                 mv.co = 0
             pause = op.can_pause and not mi.always
             self._mode_timing(o, ov, mv, pause, mi)
-            blk = self._interval(ov.S, ov.E, mv.lit, f"b{o}_{m}")
+            if not pause and isinstance(mv.co, int):
+                # constant length: a fixed-size interval propagates and relaxes better
+                length = mv.setup + mv.co + mv.duration
+                if isinstance(mv.lit, int):
+                    blk = md.new_fixed_size_interval_var(ov.S, length, f"b{o}_{m}")
+                else:
+                    blk = md.new_optional_fixed_size_interval_var(ov.S, length, mv.lit, f"b{o}_{m}")
+            else:
+                blk = self._interval(ov.S, ov.E, mv.lit, f"b{o}_{m}")
             blocks.append(blk)
             if not mi.always:
                 cal_ops.append(self._interval(ov.S, ov.T, mv.lit, f"c{o}_{m}") if pause else blk)

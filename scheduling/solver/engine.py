@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from .compiled import Compiled, Slot
 from .cpmodel import LinExpr, SubModel
@@ -28,13 +28,15 @@ def solve(
     should_stop: Callable[[], bool] | None = None,
     strategy: str = "auto",
     trace: Callable[[str], None] | None = None,
+    on_improvement: Callable[[float, Mapping[str, int]], None] | None = None,
 ) -> Solution:
     """Schedule `problem` within `time_limit_s` seconds of wall time.
 
     A dispatching-rule schedule comes first (reported through `on_progress`), then CP-SAT
     improves it; the result is never worse than the construction. `should_stop` is polled about
     every 50 ms; stopping returns the best schedule so far. `strategy` is "auto", "full"
-    (one CP-SAT model) or "lns".
+    (one CP-SAT model) or "lns". `on_improvement(elapsed_s, components)` sees every new best
+    schedule's objective components; `trace` receives LNS diagnostics.
     """
     started = time.monotonic()
     deadline = started + time_limit_s
@@ -51,12 +53,12 @@ def solve(
             conflicts=tuple(conflicts),
         )
     c = Compiled(problem)
-    inc = Incumbent(c, started, on_progress)
+    inc = Incumbent(c, started, on_progress, on_improvement)
 
     def stop() -> bool:
         return time.monotonic() >= deadline or (should_stop is not None and should_stop())
 
-    construct(c, inc, budget_s=min(time_limit_s * 0.25, 20.0), stop=stop)
+    construct(c, inc, budget_s=min(time_limit_s * 0.15, 10.0), stop=stop)
     if problem.objective.mode == "weighted":
         inc.set_bound(simple_bound(c))
     n_modes = sum(len(op.modes) for op in c.ops)
@@ -81,7 +83,7 @@ def construct(c: Compiled, inc: Incumbent, *, budget_s: float, stop: Callable[[]
     makespan_only = obj.mode == "weighted" and all(
         obj.weight(k) == 0 for k in COMPONENTS if k != "makespan"
     )
-    rules = ("mwkr", "ect", "spt", "fifo", "atc", "edd") if makespan_only else RULES
+    rules = ("mwkr", "ect", "spt", "fifo", "slack", "edd") if makespan_only else RULES
     t0 = time.monotonic()
     for rule in rules:
         if inc.slots is not None and (time.monotonic() - t0 > budget_s or stop()):
@@ -136,17 +138,18 @@ def _objective(sub: SubModel, stage: int | None) -> LinExpr:
 
 def stage_model(
     c: Compiled,
-    inc: Incumbent,
+    slots: list[Slot] | None,
+    caps: dict[str, int],
     stage: int | None,
     free: list[int],
     lo: int = 0,
     hi: int | None = None,
 ) -> SubModel:
-    """A model of `free`; in lexicographic stage k, earlier components are capped."""
-    sub = SubModel(c, inc.slots, free, lo=lo, hi=hi)
-    if stage is not None and inc.slots is not None:
+    """A model of `free` around `slots`; in lexicographic stage k, earlier components <= caps."""
+    sub = SubModel(c, slots, free, lo=lo, hi=hi)
+    if stage is not None and slots is not None:
         for name in c.problem.objective.order[:stage]:
-            sub.model.add(sub.components[name] <= inc.comps[name])
+            sub.model.add(sub.components[name] <= caps[name])
     return sub
 
 
@@ -173,7 +176,7 @@ def _solve_full(
         )
         if makespan_only and inc.slots is not None:
             hi = inc.comps["makespan"]
-        sub = stage_model(c, inc, stage, list(range(len(c.ops))), hi=hi)
+        sub = stage_model(c, inc.slots, inc.comps, stage, list(range(len(c.ops))), hi=hi)
 
         def on_solution(slots: list[Slot], value: int, bound: int, st: int | None = stage) -> None:
             inc.offer(slots, "cpsat")

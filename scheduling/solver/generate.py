@@ -95,7 +95,7 @@ def generate_plant(
         n_ops += k
     # horizon: enough weeks for the load at about 70% utilisation, plus slack
     per_week = n_machines * 5 * (SHIFT_END - SHIFT_START)
-    weeks = max(2, int(total_work / (per_week * 0.7)) + 2)
+    weeks = max(2, int(total_work / (per_week * 0.5)) + 2)
     horizon = weeks * WEEK
     holiday = rng.randrange(7, min(weeks * 7, 14)) // 7 * 7 + rng.randrange(5)
     machines = []
@@ -142,7 +142,7 @@ def generate_plant(
             )
         release = rng.randrange(release_span) // 60 * 60
         # calendar time is about 2.1x working time (16 h a day, 5 days a week)
-        flow = rng.choice((1.3, 1.8, 2.5, 3.5, 5.0))
+        flow = rng.choice((2.0, 3.0, 5.0, 8.0, 12.0))
         due = release + int(work * 2.1 * flow)
         jobs.append(
             Job(
