@@ -16,6 +16,8 @@ from .model import COMPONENTS, Problem, Progress, Solution, SolutionStatus
 
 # Above this many (operation, machine) pairs the whole model is left to LNS.
 FULL_MODEL_MAX_MODES = 700
+# With calendars and changeovers the whole model presolves slowly; LNS takes over sooner.
+FULL_MODEL_MAX_MODES_CALENDARS = 120
 
 
 def solve(
@@ -64,7 +66,8 @@ def solve(
     n_modes = sum(len(op.modes) for op in c.ops)
     simple = not c.has_changeovers and all(mi.always for mi in c.machines)
     full = strategy == "full" or (
-        strategy == "auto" and simple and n_modes <= FULL_MODEL_MAX_MODES
+        strategy == "auto"
+        and n_modes <= (FULL_MODEL_MAX_MODES if simple else FULL_MODEL_MAX_MODES_CALENDARS)
     )
     proven = False
     if not stop():

@@ -51,6 +51,13 @@ def _parse_jsp(tokens: list[str]) -> list[list[tuple[int, int]]]:
 
 
 def _parse_fjsp(tokens: list[str]) -> tuple[int, list[list[list[tuple[int, int]]]]]:
+    try:
+        return _read_fjsp(tokens)
+    except IndexError as exc:
+        raise ValueError("flexible job-shop file ends in the middle of a job") from exc
+
+
+def _read_fjsp(tokens: list[str]) -> tuple[int, list[list[list[tuple[int, int]]]]]:
     n, m = int(tokens[0]), int(tokens[1])
     float(tokens[2])  # average flexibility: informative only
     vals = [int(t) for t in tokens[3:]]

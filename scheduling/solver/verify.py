@@ -170,7 +170,9 @@ def _check_machines(
                 continue
             job_prev = ops[prev.operation_id][0]
             job_cur, _, op = ops[cur.operation_id]
-            mode = next(md for md in op.modes if md.machine_id == mid)
+            mode = next((md for md in op.modes if md.machine_id == mid), None)
+            if mode is None:
+                continue  # reported as an ineligible machine
             need = mode.setup + _changeover(machine, job_prev.family, job_cur.family)
             if cur.setup < need:
                 _fail(
