@@ -15,8 +15,9 @@ import statistics
 import sys
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
+from typing import Any
 
 from ortools.sat.python import cp_model
 
@@ -40,6 +41,9 @@ class Run:
     time_to_first_s: float | None
     time_to_best_s: float | None
     elapsed_s: float
+
+
+RUN_FIELDS = tuple(f.name for f in fields(Run))
 
 
 def find_bounds(path: Path) -> dict[str, tuple[int, int]]:
@@ -105,7 +109,7 @@ def baseline(problem: Problem, *, time_limit_s: float, workers: int, seed: int) 
     solver.parameters.random_seed = seed
     first: list[float] = []
 
-    class _First(cp_model.CpSolverSolutionCallback):  # type: ignore[misc]
+    class _First(cp_model.CpSolverSolutionCallback):
         def on_solution_callback(self) -> None:
             first.append(time.monotonic() - started)
 
@@ -222,7 +226,8 @@ def bench_plant(args: argparse.Namespace, out: Callable[[str], None]) -> list[di
     problem = generate_preset(args.plant, args.plant_seed)
     c = Compiled(problem)
     n_ops = len(c.ops)
-    out(f"plant-{args.plant}: {n_ops} operations, {len(c.machines)} machines, seed {args.plant_seed}")
+    n_m = len(c.machines)
+    out(f"plant-{args.plant}: {n_ops} operations, {n_m} machines, seed {args.plant_seed}")
     best_rule: tuple[int, str] | None = None
     for rule in RULES:
         t0 = time.monotonic()
@@ -238,12 +243,16 @@ def bench_plant(args: argparse.Namespace, out: Callable[[str], None]) -> list[di
     records: list[dict[str, object]] = []
     for seed in range(args.seeds):
         history: list[tuple[float, Mapping[str, int]]] = []
+
+        def record(t: float, comps: Mapping[str, int], h: list[Any] = history) -> None:
+            h.append((t, dict(comps)))
+
         sol = solve(
             problem,
             time_limit_s=args.time_limit,
             workers=args.workers,
             seed=seed,
-            on_improvement=lambda t, comps: history.append((t, dict(comps))),
+            on_improvement=record,
         )
         ok = not verify(problem, sol)
         points = [p for p in (10.0, 30.0, 60.0, 120.0, 300.0) if p <= args.time_limit]
@@ -261,12 +270,12 @@ def bench_plant(args: argparse.Namespace, out: Callable[[str], None]) -> list[di
             "components": dict(sol.components),
         }
         for p in points:
-            wt = _at(history, p, "weighted_tardiness")
-            rec[f"weighted_tardiness_at_{int(p)}s"] = wt
+            at = _at(history, p, "weighted_tardiness")
+            rec[f"weighted_tardiness_at_{int(p)}s"] = at
             rel = ""
-            if wt is not None and best_rule and best_rule[0] > 0:
-                rel = f" ({100.0 * (wt - best_rule[0]) / best_rule[0]:+.1f}%)"
-            line.append(f"wt@{int(p)}s {wt}{rel}")
+            if at is not None and best_rule and best_rule[0] > 0:
+                rel = f" ({100.0 * (at - best_rule[0]) / best_rule[0]:+.1f}%)"
+            line.append(f"wt@{int(p)}s {at}{rel}")
         line.append(f"verified {'yes' if ok else 'NO'}")
         out("  " + "; ".join(line))
         records.append(rec)
@@ -289,24 +298,37 @@ def bench_random(args: argparse.Namespace, out: Callable[[str], None]) -> list[d
     for name, problem in cases:
         n_ops = sum(len(j.operations) for j in problem.jobs)
         mine = run_one(
-            name, problem, time_limit_s=args.time_limit, workers=args.workers, seed=0,
+            name,
+            problem,
+            time_limit_s=args.time_limit,
+            workers=args.workers,
+            seed=0,
             use_baseline=False,
         )
         base = run_one(
-            name, problem, time_limit_s=args.time_limit, workers=args.workers, seed=0,
+            name,
+            problem,
+            time_limit_s=args.time_limit,
+            workers=args.workers,
+            seed=0,
             use_baseline=True,
         )
         out(
             f"{name:<12} {n_ops:>5} {mine.makespan or '-':>7} {base.makespan or '-':>8} "
             f"{_fmt(mine.time_to_first_s, 2):>12} {'yes' if mine.verified else 'NO'}"
         )
-        records.append({"instance": name, "takt": mine.__dict__ if False else _run_dict(mine),
-                        "baseline": _run_dict(base)})
+        records.append(
+            {
+                "instance": name,
+                "takt": _run_dict(mine),
+                "baseline": _run_dict(base),
+            }
+        )
     return records
 
 
 def _run_dict(r: Run) -> dict[str, object]:
-    return {k: getattr(r, k) for k in Run.__slots__}  # type: ignore[attr-defined]
+    return {k: getattr(r, k) for k in RUN_FIELDS}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -11,7 +11,7 @@ from .compiled import Slot
 from .cpmodel import LinExpr, SubModel
 
 
-class _Callback(cp_model.CpSolverSolutionCallback):  # type: ignore[misc]
+class _Callback(cp_model.CpSolverSolutionCallback):
     def __init__(
         self,
         sub: SubModel,
@@ -27,9 +27,7 @@ class _Callback(cp_model.CpSolverSolutionCallback):  # type: ignore[misc]
     def on_solution_callback(self) -> None:
         self.best = self.sub.extract(self)
         if self.on_solution is not None:
-            self.on_solution(
-                self.best, int(self.objective_value), int(round(self.best_objective_bound))
-            )
+            self.on_solution(self.best, int(self.objective_value), round(self.best_objective_bound))
         if self.should_stop():
             self.stop_search()
 
@@ -89,7 +87,7 @@ def run(
         watcher.join()
     status = _STATUS.get(code, "unknown")
     slots = sub.extract(solver) if status in ("optimal", "feasible") else None
-    bound = int(round(solver.best_objective_bound)) if status in ("optimal", "feasible") else None
+    bound = round(solver.best_objective_bound) if status in ("optimal", "feasible") else None
     return Result(status, slots, bound)
 
 
@@ -108,7 +106,7 @@ def _complete_hint(model: cp_model.CpModel, time_limit_s: float) -> None:
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return
     values = list(solver.response_proto.solution)
-    model.clear_hints()
+    model.clear_hints()  # type: ignore[no-untyped-call]
     hint = model.proto.solution_hint
     hint.vars.extend(range(len(values)))
     hint.values.extend(values)

@@ -215,7 +215,7 @@ class _Dispatcher:
         return [s for s in self.slots if s is not None]
 
     def _commit(self, chosen: tuple[int, int, int, int, int], m: int) -> None:
-        j, s, t, e, d = chosen
+        j, s, t, e, _d = chosen
         c = self.c
         o = c.job_ops[j][self.pos[j]]
         op = c.ops[o]

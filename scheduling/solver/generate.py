@@ -23,9 +23,7 @@ SHIFT_END = 22 * 60
 PRESETS: dict[str, tuple[int, int]] = {"S": (300, 10), "M": (2000, 20), "L": (10000, 50)}
 
 
-def _calendar(
-    weeks: int, holiday: int, maintenance: tuple[int, int]
-) -> tuple[Window, ...]:
+def _calendar(weeks: int, holiday: int, maintenance: tuple[int, int]) -> tuple[Window, ...]:
     windows = []
     for d in range(weeks * 7):
         if d % 7 >= 5 or d == holiday:

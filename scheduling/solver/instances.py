@@ -6,9 +6,7 @@ from pathlib import Path
 
 from .model import Job, Machine, Mode, Objective, Operation, Problem
 
-MAKESPAN = Objective(
-    weighted_tardiness=0, makespan=1, setup_time=0, overtime_cost=0, deviation=0
-)
+MAKESPAN = Objective(weighted_tardiness=0, makespan=1, setup_time=0, overtime_cost=0, deviation=0)
 
 
 def _tokens(text: str) -> list[str]:
@@ -21,7 +19,7 @@ def _tokens(text: str) -> list[str]:
 
 
 def detect(tokens: list[str]) -> str:
-    """"jsp" or "fjsp", from the header and the per-operation machine-count structure."""
+    """ "jsp" or "fjsp", from the header and the per-operation machine-count structure."""
     if len(tokens) < 3:
         raise ValueError("not an instance: fewer than three numbers")
     n, m = int(tokens[0]), int(tokens[1])

@@ -49,9 +49,7 @@ def test_a_pausable_operation_spans_the_break() -> None:
 
 def test_changeovers_make_the_solver_batch_families() -> None:
     m = machine("M1", changeover=(("A", "B", 30), ("B", "A", 30)))
-    jobs = tuple(
-        job(f"J{i}", op(f"o{i}", ("M1", 10)), family="AB"[i % 2]) for i in range(4)
-    )
+    jobs = tuple(job(f"J{i}", op(f"o{i}", ("M1", 10)), family="AB"[i % 2]) for i in range(4))
     problem = Problem(horizon=500, machines=(m,), jobs=jobs, objective=MAKESPAN)
     solution = solved(problem)
     # A A B B: one changeover of 30 between four 10-minute jobs
@@ -208,8 +206,10 @@ def test_weighted_tardiness_with_releases_matches_enumeration() -> None:
 
 def test_progress_is_reported_and_a_stop_returns_the_best_so_far() -> None:
     jobs = tuple(
-        job(f"J{j}", *(op(f"J{j}-{k}", (f"M{(j + k) % 6}", 5 + (j * 7 + k * 13) % 40))
-                       for k in range(6)))
+        job(
+            f"J{j}",
+            *(op(f"J{j}-{k}", (f"M{(j + k) % 6}", 5 + (j * 7 + k * 13) % 40)) for k in range(6)),
+        )
         for j in range(30)
     )
     problem = Problem(
@@ -235,8 +235,15 @@ def test_progress_is_reported_and_a_stop_returns_the_best_so_far() -> None:
 
 def test_the_result_is_never_worse_than_the_construction() -> None:
     jobs = tuple(
-        job(f"J{j}", *(op(f"J{j}-{k}", (f"M{(j * 3 + k) % 4}", 3 + (j * 11 + k * 5) % 17))
-                       for k in range(4)), due=40 + 5 * j, weight=1 + j % 3)
+        job(
+            f"J{j}",
+            *(
+                op(f"J{j}-{k}", (f"M{(j * 3 + k) % 4}", 3 + (j * 11 + k * 5) % 17))
+                for k in range(4)
+            ),
+            due=40 + 5 * j,
+            weight=1 + j % 3,
+        )
         for j in range(12)
     )
     problem = Problem(horizon=5_000, machines=tuple(machine(f"M{i}") for i in range(4)), jobs=jobs)
