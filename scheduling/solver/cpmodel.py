@@ -14,15 +14,17 @@ Every free operation has op-level variables `S` (setup start), `T` (processing s
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Collection
 from dataclasses import dataclass, field
+from typing import Any
 
 from ortools.sat.python import cp_model
 
 from .compiled import Compiled, MachineInfo, Slot
 
-LinExpr = cp_model.LinearExprT
+LinExpr = cp_model.LinearExpr | int
 
 
 @dataclass(slots=True)
@@ -40,6 +42,12 @@ class _OpVars:
     T: cp_model.IntVar
     E: cp_model.IntVar
     modes: list[_ModeVars] = field(default_factory=list)
+
+
+def _dom(var: cp_model.IntVar) -> tuple[int, int]:
+    """(min, max) of a variable's declared domain."""
+    d = list(var.proto.domain)
+    return int(d[0]), int(d[-1])
 
 
 def _lit_is_true(lit: cp_model.IntVar | int) -> bool:
@@ -99,7 +107,7 @@ class SubModel:
             ov = _OpVars(S, T, E)
             release = c.problem.jobs[op.job].release
             if release > lo:
-                md.add(T >= release)
+                md.add(release <= T)
             md.add(S <= T)
             md.add(T <= E)
             single = len(op.modes) == 1
@@ -127,7 +135,7 @@ class SubModel:
         c = self.c
         md = self.model
         for chain in c.job_ops:
-            for a, b in zip(chain, chain[1:], strict=False):
+            for a, b in itertools.pairwise(chain):
                 if a not in self.free_set and b not in self.free_set:
                     continue
                 lag_min = c.ops[a].min_lag
@@ -169,10 +177,28 @@ class SubModel:
             ms = md.new_int_var(max(frozen_ms, self.lo), max(frozen_ms, self.hi), "makespan")
             for e in last_free:
                 md.add(ms >= e)
+            if not self.frozen:
+                self._load_cuts(ms)
             makespan: LinExpr = ms
         else:
             makespan = frozen_ms
         return sum(tard_terms, start=tard_const), makespan
+
+    def _load_cuts(self, ms: cp_model.IntVar) -> None:
+        """Redundant: each machine's chosen work, and all work over all machines, fit in ms."""
+        md = self.model
+        per_machine: dict[int, list[LinExpr]] = {}
+        total: list[LinExpr] = []
+        for ov in self.vars.values():
+            for mv in ov.modes:
+                work = mv.setup + mv.duration
+                term: LinExpr = work if isinstance(mv.lit, int) else work * mv.lit
+                per_machine.setdefault(mv.machine, []).append(term)
+                total.append(term)
+        if any(len(ov.modes) > 1 for ov in self.vars.values()):
+            for terms in per_machine.values():
+                md.add(sum(terms, start=0) <= ms)
+            md.add(sum(total, start=0) <= len(self.c.machines) * ms)
 
     def _deviation(self) -> LinExpr:
         c = self.c
@@ -263,8 +289,8 @@ class SubModel:
         c = self.c
         md = self.model
         mi = c.machines[m]
-        w_lo = min(self.vars[o].S.proto.domain[0] for o, _ in items)
-        w_hi = max(self.vars[o].E.proto.domain[-1] for o, _ in items)
+        w_lo = min(_dom(self.vars[o].S)[0] for o, _ in items)
+        w_hi = max(_dom(self.vars[o].E)[1] for o, _ in items)
         # frozen operations that can touch the free ones
         near = [o for o in frozen if self.frozen[o][3] > w_lo and self.frozen[o][1] < w_hi]
         before = [o for o in frozen if self.frozen[o][3] <= w_lo]
@@ -298,7 +324,15 @@ class SubModel:
                 mv.co = 0
             pause = op.can_pause and not mi.always
             self._mode_timing(o, ov, mv, pause, mi)
-            blk = self._interval(ov.S, ov.E, mv.lit, f"b{o}_{m}")
+            if not pause and isinstance(mv.co, int):
+                # constant length: a fixed-size interval propagates and relaxes better
+                length = mv.setup + mv.co + mv.duration
+                if isinstance(mv.lit, int):
+                    blk = md.new_fixed_size_interval_var(ov.S, length, f"b{o}_{m}")
+                else:
+                    blk = md.new_optional_fixed_size_interval_var(ov.S, length, mv.lit, f"b{o}_{m}")
+            else:
+                blk = self._interval(ov.S, ov.E, mv.lit, f"b{o}_{m}")
             blocks.append(blk)
             if not mi.always:
                 cal_ops.append(self._interval(ov.S, ov.T, mv.lit, f"c{o}_{m}") if pause else blk)
@@ -329,9 +363,7 @@ class SubModel:
                     _, s, t, e = self.frozen[o]
                     busy_end = t if c.ops[o].can_pause else e
                     if busy_end > s and min(busy_end, b) > max(s, a):
-                        frozen_cal.append(
-                            md.new_fixed_size_interval_var(s, busy_end - s, f"fc{o}")
-                        )
+                        frozen_cal.append(md.new_fixed_size_interval_var(s, busy_end - s, f"fc{o}"))
         if pausable_here:
             md.add_no_overlap(blocks)
             md.add_no_overlap(cal_ops + offs + frozen_cal)
@@ -376,9 +408,9 @@ class SubModel:
         md = self.model
         lit = mv.lit
         enf = [] if _lit_is_true(lit) else [lit]
-        md.add(ov.T == ov.S + mv.setup + mv.co).only_enforce_if(enf)
+        md.add(ov.S + mv.setup + mv.co == ov.T).only_enforce_if(enf)
         if not pause:
-            md.add(ov.E == ov.T + mv.duration).only_enforce_if(enf)
+            md.add(ov.T + mv.duration == ov.E).only_enforce_if(enf)
             return
         pieces = mi.regular.pieces(self.lo, self.hi, mv.duration)
         if not pieces:
@@ -389,21 +421,23 @@ class SubModel:
             return
         if len(pieces) == 1:
             t_lo, t_hi, off = pieces[0]
-            md.add(ov.T >= t_lo).only_enforce_if(enf)
-            md.add(ov.T <= t_hi).only_enforce_if(enf)
-            md.add(ov.E == ov.T + off).only_enforce_if(enf)
+            md.add(t_lo <= ov.T).only_enforce_if(enf)
+            md.add(t_hi >= ov.T).only_enforce_if(enf)
+            md.add(ov.T + off == ov.E).only_enforce_if(enf)
             return
         choice = []
         for i, (t_lo, t_hi, off) in enumerate(pieces):
             b = md.new_bool_var(f"pc{o}_{mv.machine}_{i}")
             choice.append(b)
-            md.add(ov.T >= t_lo).only_enforce_if(b)
-            md.add(ov.T <= t_hi).only_enforce_if(b)
-            md.add(ov.E == ov.T + off).only_enforce_if(b)
+            md.add(t_lo <= ov.T).only_enforce_if(b)
+            md.add(t_hi >= ov.T).only_enforce_if(b)
+            md.add(ov.T + off == ov.E).only_enforce_if(b)
             self._pieces.append((o, mv.machine, b, t_lo, t_hi))
         md.add(sum(choice) == (1 if _lit_is_true(lit) else lit))
 
-    def _circuit(self, m: int, items: list[tuple[int, _ModeVars]], frozen: list[int]) -> list[LinExpr]:
+    def _circuit(
+        self, m: int, items: list[tuple[int, _ModeVars]], frozen: list[int]
+    ) -> list[LinExpr]:
         """Circuit over free op-modes and frozen neighbours on machine m; returns setup terms."""
         c = self.c
         md = self.model
@@ -411,7 +445,7 @@ class SubModel:
         # node 0 is the depot; nodes 1..k frozen (in time order), then free op-modes
         nodes: list[tuple[int, _ModeVars | None]] = [(o, None) for o in frozen]
         nodes += [(o, mv) for o, mv in items]
-        arcs: list[tuple[int, int, cp_model.IntVar | int]] = []
+        arcs: list[tuple[int, int, Any]] = []
         co_in: dict[int, list[LinExpr]] = {}
         setup_terms: list[LinExpr] = []
 
@@ -421,12 +455,7 @@ class SubModel:
                 _, s, _, e = self.frozen[o]
                 return s, s, e, e
             ov = self.vars[o]
-            return (
-                ov.S.proto.domain[0],
-                ov.S.proto.domain[-1],
-                ov.E.proto.domain[0],
-                ov.E.proto.domain[-1],
-            )
+            return (*_dom(ov.S), *_dom(ov.E))
 
         wins = [window(i) for i in range(len(nodes))]
         n_frozen = len(frozen)
@@ -450,10 +479,12 @@ class SubModel:
                         continue
                 lit = md.new_bool_var(f"a{m}_{i}_{j}")
                 arcs.append((i + 1, j + 1, lit))
-                if mvi is None:
-                    md.add(self.vars[oj].S >= self.frozen[oi][3]).only_enforce_if(lit)
+                if mvi is None and mvj is None:
+                    pass  # both fixed in time, already in order
+                elif mvi is None:
+                    md.add(self.frozen[oi][3] <= self.vars[oj].S).only_enforce_if(lit)
                 elif mvj is None:
-                    md.add(self.vars[oi].E <= self.frozen[oj][1]).only_enforce_if(lit)
+                    md.add(self.frozen[oj][1] >= self.vars[oi].E).only_enforce_if(lit)
                 else:
                     md.add(self.vars[oj].S >= self.vars[oi].E).only_enforce_if(lit)
                 if co:
@@ -467,8 +498,7 @@ class SubModel:
                 mvi is not None and (first_frozen is None or wins[i][2] <= wins[0][1])
             )
             can_last = i == last_frozen or (
-                mvi is not None
-                and (last_frozen is None or wins[i][1] >= wins[n_frozen - 1][2])
+                mvi is not None and (last_frozen is None or wins[i][1] >= wins[n_frozen - 1][2])
             )
             if can_first:
                 lit = md.new_bool_var(f"d{m}_{i}")
@@ -516,27 +546,18 @@ class SubModel:
             slot = inc[o]
             md.add_hint(b, slot[0] == m and t_lo <= slot[2] <= t_hi)
         if self._arcs:
-            succ: dict[tuple[int, int], int] = {}
-            pred_first: set[tuple[int, int]] = set()
-            last: set[tuple[int, int]] = set()
-            for m, seq in enumerate(self.c.sequences(inc)):
-                if seq:
-                    pred_first.add((m, seq[0]))
-                    last.add((m, seq[-1]))
-                for a, b in zip(seq, seq[1:], strict=False):
-                    succ[(m, a)] = b
             in_circuit: dict[int, set[int]] = {}
-            for m, a, b, _ in self._arcs:
-                in_circuit.setdefault(m, set()).update(x for x in (a, b) if x >= 0)
-            for m, a, b, lit in self._arcs:
-                nodes = in_circuit[m]
-                if a < 0:
-                    val = b == self._first_in(m, nodes)
-                elif b < 0:
-                    val = a == self._last_in(m, nodes)
+            for mc, src, dst, _ in self._arcs:
+                in_circuit.setdefault(mc, set()).update(x for x in (src, dst) if x >= 0)
+            for mc, src, dst, arc in self._arcs:
+                nodes = in_circuit[mc]
+                if src < 0:
+                    val = dst == self._first_in(mc, nodes)
+                elif dst < 0:
+                    val = src == self._last_in(mc, nodes)
                 else:
-                    val = self._next_in(m, a, nodes) == b
-                md.add_hint(lit, val)
+                    val = self._next_in(mc, src, nodes) == dst
+                md.add_hint(arc, val)
 
     def _ordered(self, m: int, nodes: set[int]) -> list[int]:
         assert self.incumbent is not None

@@ -11,7 +11,7 @@ from .compiled import Slot
 from .cpmodel import LinExpr, SubModel
 
 
-class _Callback(cp_model.CpSolverSolutionCallback):  # type: ignore[misc]
+class _Callback(cp_model.CpSolverSolutionCallback):
     def __init__(
         self,
         sub: SubModel,
@@ -27,9 +27,7 @@ class _Callback(cp_model.CpSolverSolutionCallback):  # type: ignore[misc]
     def on_solution_callback(self) -> None:
         self.best = self.sub.extract(self)
         if self.on_solution is not None:
-            self.on_solution(
-                self.best, int(self.objective_value), int(round(self.best_objective_bound))
-            )
+            self.on_solution(self.best, int(self.objective_value), round(self.best_objective_bound))
         if self.should_stop():
             self.stop_search()
 
@@ -58,9 +56,12 @@ def run(
     should_stop: Callable[[], bool],
     on_solution: Callable[[list[Slot], int, int], None] | None = None,
     params: dict[str, object] | None = None,
+    complete_hint: bool = True,
 ) -> Result:
     """Minimise `objective` on `sub` within the limit; stop early when `should_stop()`."""
     sub.model.minimize(objective)
+    if complete_hint and sub.model.proto.solution_hint.vars:
+        _complete_hint(sub.model, min(2.0, time_limit_s * 0.3))
     solver = cp_model.CpSolver()
     p = solver.parameters
     p.max_time_in_seconds = max(0.01, time_limit_s)
@@ -86,5 +87,26 @@ def run(
         watcher.join()
     status = _STATUS.get(code, "unknown")
     slots = sub.extract(solver) if status in ("optimal", "feasible") else None
-    bound = int(round(solver.best_objective_bound)) if status in ("optimal", "feasible") else None
+    bound = round(solver.best_objective_bound) if status in ("optimal", "feasible") else None
     return Result(status, slots, bound)
+
+
+def _complete_hint(model: cp_model.CpModel, time_limit_s: float) -> None:
+    """Extend a partial hint to every variable by solving with the hinted values fixed.
+
+    CP-SAT repairs an incomplete hint only by search, which can fail on models with many
+    auxiliary variables (pieces, arcs, sizes); a complete hint is taken at once.
+    """
+    solver = cp_model.CpSolver()
+    p = solver.parameters
+    p.fix_variables_to_their_hinted_value = True
+    p.num_workers = 1
+    p.max_time_in_seconds = max(0.05, time_limit_s)
+    code = solver.solve(model)
+    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return
+    values = list(solver.response_proto.solution)
+    model.clear_hints()  # type: ignore[no-untyped-call]
+    hint = model.proto.solution_hint
+    hint.vars.extend(range(len(values)))
+    hint.values.extend(values)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from .calendars import Calendar, merge
 from .model import Conflict, Job, Machine, Operation, Problem
 
@@ -140,7 +142,7 @@ def _fixed_conflicts(
             )
             continue
         m = machines[f.machine_id]
-        regular, extended = cals[m.id]
+        _regular, extended = cals[m.id]
         if f.end < f.start or f.start < 0 or f.end > problem.horizon:
             out.append(
                 Conflict(
@@ -167,7 +169,7 @@ def _fixed_conflicts(
         by_machine.setdefault(f.machine_id, []).append(f)
     for mid, fs in by_machine.items():
         fs.sort(key=lambda f: f.start)
-        for a, b in zip(fs, fs[1:], strict=False):
+        for a, b in itertools.pairwise(fs):
             if b.start < a.end:
                 job, op = where[b.operation_id]
                 out.append(

@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 from .compiled import Compiled, MachineInfo, OpInfo, Slot
 
-RULES: tuple[str, ...] = ("atc", "edd", "mwkr", "ect", "fifo", "spt")
+RULES: tuple[str, ...] = ("atcs", "edd", "fifo", "slack", "atcs3", "mwkr", "ect", "spt")
 
 INF = 1 << 60
 
@@ -90,13 +90,15 @@ class _Dispatcher:
 
         if rule == "edd":
             return lambda j, s, e, d: (due(j), -jobs[j].priority, e)
-        if rule == "atc":
+        if rule == "slack":
             # weighted slack: the least slack per unit weight goes first
-            def atc(j: int, s: int, e: int, d: int) -> tuple[float, ...]:
-                slack = due(j) - e - (self.rem[j] - d)
-                return (slack / max(1, jobs[j].weight), -jobs[j].priority, e)
+            def slack(j: int, s: int, e: int, d: int) -> tuple[float, ...]:
+                left = due(j) - e - (self.rem[j] - d)
+                return (left / max(1, jobs[j].weight), -jobs[j].priority, e)
 
-            return atc
+            return slack
+        if rule in ("atcs", "atcs3"):
+            return self._atcs(2.0 if rule == "atcs" else 3.0, 1.0)
         if rule == "mwkr":
             return lambda j, s, e, d: (-self.rem[j], -jobs[j].priority, e)
         if rule == "fifo":
@@ -104,6 +106,35 @@ class _Dispatcher:
         if rule == "spt":
             return lambda j, s, e, d: (d, -jobs[j].priority, e)
         return lambda j, s, e, d: (e, -jobs[j].priority, d)
+
+    def _atcs(self, k1: float, k2: float) -> Callable[[int, int, int, int], tuple[float, ...]]:
+        """Apparent tardiness cost with setups (Lee, Bhaskaran and Pinedo), as a log-index.
+
+        `s` and `e` are the candidate's setup start and end on the contested machine; the
+        setup it needs there is `e - s - d`.
+        """
+        c = self.c
+        jobs = c.problem.jobs
+        durations = [d for op in c.ops for _, d, _ in op.modes]
+        p_bar = max(1.0, sum(durations) / max(1, len(durations)))
+        cos = [v for mi in c.machines for v in mi.changeover.values()]
+        s_bar = max(1.0, sum(cos) / len(cos)) if cos else 1.0
+
+        def key(j: int, s: int, e: int, d: int) -> tuple[float, ...]:
+            due = jobs[j].due
+            setup = max(0, e - s - d)
+            start = e - d
+            slack = 0.0 if due is None else max(0.0, due - e - (self.rem[j] - d))
+            if due is None:
+                slack = 1e9
+            log_index = (
+                math.log(max(1, jobs[j].weight) / max(1, d))
+                - slack / (k1 * p_bar)
+                - setup / (k2 * s_bar)
+            )
+            return (-log_index, -jobs[j].priority, start)
+
+        return key
 
     def _advance(self, j: int) -> bool:
         """Place fixed operations at the head of job j; register its next candidate."""
@@ -163,6 +194,8 @@ class _Dispatcher:
             for j2 in self.cand_on[m]:
                 if j2 == j:
                     continue
+                if self.ready[j2] >= e:
+                    continue  # cannot start before the contested completion time
                 op2 = c.ops[c.job_ops[j2][self.pos[j2]]]
                 for m2, d2, su2 in op2.modes:
                     if m2 != m:
@@ -182,7 +215,7 @@ class _Dispatcher:
         return [s for s in self.slots if s is not None]
 
     def _commit(self, chosen: tuple[int, int, int, int, int], m: int) -> None:
-        j, s, t, e, d = chosen
+        j, s, t, e, _d = chosen
         c = self.c
         o = c.job_ops[j][self.pos[j]]
         op = c.ops[o]

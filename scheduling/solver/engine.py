@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from .compiled import Compiled, Slot
 from .cpmodel import LinExpr, SubModel
@@ -16,6 +16,8 @@ from .model import COMPONENTS, Problem, Progress, Solution, SolutionStatus
 
 # Above this many (operation, machine) pairs the whole model is left to LNS.
 FULL_MODEL_MAX_MODES = 700
+# With calendars and changeovers the whole model presolves slowly; LNS takes over sooner.
+FULL_MODEL_MAX_MODES_CALENDARS = 120
 
 
 def solve(
@@ -27,13 +29,16 @@ def solve(
     on_progress: Callable[[Progress], None] | None = None,
     should_stop: Callable[[], bool] | None = None,
     strategy: str = "auto",
+    trace: Callable[[str], None] | None = None,
+    on_improvement: Callable[[float, Mapping[str, int]], None] | None = None,
 ) -> Solution:
     """Schedule `problem` within `time_limit_s` seconds of wall time.
 
     A dispatching-rule schedule comes first (reported through `on_progress`), then CP-SAT
     improves it; the result is never worse than the construction. `should_stop` is polled about
     every 50 ms; stopping returns the best schedule so far. `strategy` is "auto", "full"
-    (one CP-SAT model) or "lns".
+    (one CP-SAT model) or "lns". `on_improvement(elapsed_s, components)` sees every new best
+    schedule's objective components; `trace` receives LNS diagnostics.
     """
     started = time.monotonic()
     deadline = started + time_limit_s
@@ -50,22 +55,26 @@ def solve(
             conflicts=tuple(conflicts),
         )
     c = Compiled(problem)
-    inc = Incumbent(c, started, on_progress)
+    inc = Incumbent(c, started, on_progress, on_improvement)
 
     def stop() -> bool:
         return time.monotonic() >= deadline or (should_stop is not None and should_stop())
 
-    construct(c, inc, budget_s=min(time_limit_s * 0.25, 20.0), stop=stop)
+    construct(c, inc, budget_s=min(time_limit_s * 0.15, 10.0), stop=stop)
     if problem.objective.mode == "weighted":
         inc.set_bound(simple_bound(c))
     n_modes = sum(len(op.modes) for op in c.ops)
-    full = strategy == "full" or (strategy == "auto" and n_modes <= FULL_MODEL_MAX_MODES)
+    simple = not c.has_changeovers and all(mi.always for mi in c.machines)
+    full = strategy == "full" or (
+        strategy == "auto"
+        and n_modes <= (FULL_MODEL_MAX_MODES if simple else FULL_MODEL_MAX_MODES_CALENDARS)
+    )
     proven = False
     if not stop():
         if full or inc.slots is None:
             proven = _solve_full(c, inc, deadline, workers, seed, stop)
         else:
-            improve(c, inc, deadline=deadline, workers=workers, seed=seed, stop=stop)
+            improve(c, inc, deadline=deadline, workers=workers, seed=seed, stop=stop, trace=trace)
     return finish(c, inc, started, proven)
 
 
@@ -77,7 +86,7 @@ def construct(c: Compiled, inc: Incumbent, *, budget_s: float, stop: Callable[[]
     makespan_only = obj.mode == "weighted" and all(
         obj.weight(k) == 0 for k in COMPONENTS if k != "makespan"
     )
-    rules = ("mwkr", "ect", "spt", "fifo", "atc", "edd") if makespan_only else RULES
+    rules = ("mwkr", "ect", "spt", "fifo", "slack", "edd") if makespan_only else RULES
     t0 = time.monotonic()
     for rule in rules:
         if inc.slots is not None and (time.monotonic() - t0 > budget_s or stop()):
@@ -132,17 +141,18 @@ def _objective(sub: SubModel, stage: int | None) -> LinExpr:
 
 def stage_model(
     c: Compiled,
-    inc: Incumbent,
+    slots: list[Slot] | None,
+    caps: dict[str, int],
     stage: int | None,
     free: list[int],
     lo: int = 0,
     hi: int | None = None,
 ) -> SubModel:
-    """A model of `free`; in lexicographic stage k, earlier components are capped."""
-    sub = SubModel(c, inc.slots, free, lo=lo, hi=hi)
-    if stage is not None and inc.slots is not None:
+    """A model of `free` around `slots`; in lexicographic stage k, earlier components <= caps."""
+    sub = SubModel(c, slots, free, lo=lo, hi=hi)
+    if stage is not None and slots is not None:
         for name in c.problem.objective.order[:stage]:
-            sub.model.add(sub.components[name] <= inc.comps[name])
+            sub.model.add(sub.components[name] <= caps[name])
     return sub
 
 
@@ -169,7 +179,7 @@ def _solve_full(
         )
         if makespan_only and inc.slots is not None:
             hi = inc.comps["makespan"]
-        sub = stage_model(c, inc, stage, list(range(len(c.ops))), hi=hi)
+        sub = stage_model(c, inc.slots, inc.comps, stage, list(range(len(c.ops))), hi=hi)
 
         def on_solution(slots: list[Slot], value: int, bound: int, st: int | None = stage) -> None:
             inc.offer(slots, "cpsat")

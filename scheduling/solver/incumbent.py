@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from .compiled import Compiled, Slot
 from .model import Objective, Progress
@@ -27,7 +27,9 @@ class Incumbent:
         c: Compiled,
         started: float,
         on_progress: Callable[[Progress], None] | None,
+        on_improvement: Callable[[float, Mapping[str, int]], None] | None = None,
     ) -> None:
+        self.on_improvement = on_improvement
         self.c = c
         self.started = started
         self.on_progress = on_progress
@@ -64,6 +66,8 @@ class Incumbent:
             self.first_source = source
         self.time_to_best = now
         self.history.append((now, key[0]))
+        if self.on_improvement is not None:
+            self.on_improvement(now, comps)
         self.report()
         return True
 

@@ -6,9 +6,7 @@ from pathlib import Path
 
 from .model import Job, Machine, Mode, Objective, Operation, Problem
 
-MAKESPAN = Objective(
-    weighted_tardiness=0, makespan=1, setup_time=0, overtime_cost=0, deviation=0
-)
+MAKESPAN = Objective(weighted_tardiness=0, makespan=1, setup_time=0, overtime_cost=0, deviation=0)
 
 
 def _tokens(text: str) -> list[str]:
@@ -21,7 +19,7 @@ def _tokens(text: str) -> list[str]:
 
 
 def detect(tokens: list[str]) -> str:
-    """"jsp" or "fjsp", from the header and the per-operation machine-count structure."""
+    """ "jsp" or "fjsp", from the header and the per-operation machine-count structure."""
     if len(tokens) < 3:
         raise ValueError("not an instance: fewer than three numbers")
     n, m = int(tokens[0]), int(tokens[1])
@@ -51,6 +49,13 @@ def _parse_jsp(tokens: list[str]) -> list[list[tuple[int, int]]]:
 
 
 def _parse_fjsp(tokens: list[str]) -> tuple[int, list[list[list[tuple[int, int]]]]]:
+    try:
+        return _read_fjsp(tokens)
+    except IndexError as exc:
+        raise ValueError("flexible job-shop file ends in the middle of a job") from exc
+
+
+def _read_fjsp(tokens: list[str]) -> tuple[int, list[list[list[tuple[int, int]]]]]:
     n, m = int(tokens[0]), int(tokens[1])
     float(tokens[2])  # average flexibility: informative only
     vals = [int(t) for t in tokens[3:]]

@@ -18,6 +18,7 @@ from bisect import bisect_left
 from collections.abc import Callable
 
 from .compiled import Compiled, Slot
+from .cpmodel import LinExpr
 from .cpsat import run
 from .incumbent import Incumbent
 
@@ -29,7 +30,7 @@ class _Neighbourhoods:
         self.c = c
         self.rng = rng
         self.movable = [o for o in range(len(c.ops)) if o not in c.fixed]
-        base = max(20, min(120, len(self.movable) // 4))
+        base = max(10, min(30, len(self.movable) // 4))
         self.size = dict.fromkeys(KINDS, float(base))
         self.max_size = max(20, len(self.movable))
 
@@ -65,7 +66,7 @@ class _Neighbourhoods:
         return max((s[3] for s in slots), default=0)
 
     def adapt(self, kind: str, solved: bool) -> None:
-        factor = 1.15 if solved else 0.85
+        factor = 1.1 if solved else 0.8
         self.size[kind] = min(self.max_size, max(8.0, self.size[kind] * factor))
 
 
@@ -77,38 +78,81 @@ def improve(
     workers: int,
     seed: int,
     stop: Callable[[], bool],
+    trace: Callable[[str], None] | None = None,
 ) -> None:
-    """Improve `inc` until the deadline or a stop request."""
+    """Improve `inc` until the deadline or a stop request.
+
+    The search walks from a current schedule that may be replaced by an equally good one (so it
+    can drift across plateaus); `inc` keeps the best. Sub-models also minimise, as a guide, the
+    end times of free operations of late orders: moving them earlier does not change the
+    objective by itself but makes room for the next neighbourhood to cut tardiness.
+    """
     from .engine import _objective, stage_model
+    from .incumbent import objective_key
 
     obj = c.problem.objective
     stages: list[int | None] = [None] if obj.mode == "weighted" else list(range(len(obj.order)))
     rng = random.Random(seed)
     hood = _Neighbourhoods(c, rng)
-    if not hood.movable:
+    if not hood.movable or inc.slots is None:
         return
     for si, stage in enumerate(stages):
         stage_deadline = time.monotonic() + (deadline - time.monotonic()) / (len(stages) - si)
-        sub_limit = 2.0
+        guide = obj.weighted_tardiness > 0 and (
+            stage is None or obj.order[stage] == "weighted_tardiness"
+        )
+        current = list(inc.slots)
+        cur_key = objective_key(obj, c.components(current))
         it = 0
         while not stop() and time.monotonic() < stage_deadline - 0.05:
-            assert inc.slots is not None
             it += 1
-            kind, free = hood.pick(inc.slots)
+            t_it = time.monotonic()
+            kind, free = hood.pick(current)
             if not free:
                 continue
-            lo = min(inc.slots[o][1] for o in free)
-            hi = max(inc.slots[o][3] for o in free)
-            sub = stage_model(c, inc, stage, free, lo=lo, hi=hi)
-            left = stage_deadline - time.monotonic()
+            lo = min(current[o][1] for o in free)
+            hi = max(current[o][3] for o in free)
+            sub = stage_model(c, current, inc.comps, stage, free, lo=lo, hi=hi)
+            target = _objective(sub, stage)
+            if guide:
+                target = target + _late_guide(c, sub, current)
+            t_built = time.monotonic()
             res = run(
                 sub,
-                _objective(sub, stage),
-                time_limit_s=min(sub_limit, left),
+                target,
+                time_limit_s=min(SUB_LIMIT_S, stage_deadline - time.monotonic()),
                 workers=workers,
                 seed=seed + it,
                 should_stop=stop,
             )
+            better = False
             if res.slots is not None:
-                inc.offer(res.slots, "cpsat")
+                comps = c.components(res.slots)
+                key = objective_key(obj, comps)
+                if key <= cur_key:
+                    current, cur_key = res.slots, key
+                    better = inc.offer(res.slots, "cpsat", comps)
             hood.adapt(kind, res.status == "optimal")
+            if trace is not None:
+                trace(
+                    f"it={it} {kind} n={len(free)} {res.status} better={better} "
+                    f"build={t_built - t_it:.2f}s total={time.monotonic() - t_it:.2f}s"
+                )
+
+
+SUB_LIMIT_S = 1.0
+
+
+def _late_guide(c: Compiled, sub: object, slots: list[Slot]) -> LinExpr:
+    """Sum of weight * end over free operations of orders late in `slots`."""
+    from .cpmodel import SubModel
+
+    assert isinstance(sub, SubModel)
+    jobs = c.problem.jobs
+    terms: list[LinExpr] = []
+    for o, ov in sub.vars.items():
+        j = c.ops[o].job
+        due = jobs[j].due
+        if due is not None and slots[c.job_ops[j][-1]][3] > due:
+            terms.append(jobs[j].weight * ov.E)
+    return sum(terms, start=0)

@@ -6,6 +6,7 @@ modelling mistake in the solver shows up here instead of being repeated.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Sequence
 
@@ -57,7 +58,9 @@ def verify(problem: Problem, solution: Solution) -> list[Violation]:
     by_op: dict[str, Assignment] = {}
     for a in solution.assignments:
         if a.operation_id not in ops:
-            _fail(out, "unknown_operation", f"{a.operation_id} is not in the problem", a.operation_id)
+            _fail(
+                out, "unknown_operation", f"{a.operation_id} is not in the problem", a.operation_id
+            )
         elif a.operation_id in by_op:
             _fail(out, "assigned_twice", f"{a.operation_id} is assigned twice", a.operation_id)
         else:
@@ -119,7 +122,9 @@ def _check_operation(
             )
     else:
         if a.end - a.start != mode.duration:
-            _fail(out, "wrong_duration", f"{oid}: runs {a.end - a.start}, needs {mode.duration}", oid)
+            _fail(
+                out, "wrong_duration", f"{oid}: runs {a.end - a.start}, needs {mode.duration}", oid
+            )
         if not _Cal.inside(cal.any, a.setup_start, a.end):
             _fail(out, "outside_calendar", f"{oid}: not inside one working window", oid)
     if a.start < job.release:
@@ -163,14 +168,21 @@ def _check_machines(
 ) -> None:
     for mid, machine in machines.items():
         seq = _sequence(by_op, mid)
-        for prev, cur in zip(seq, seq[1:], strict=False):
+        for prev, cur in itertools.pairwise(seq):
             if cur.setup_start < prev.end:
-                _fail(out, "overlap", f"{cur.operation_id} overlaps {prev.operation_id}", cur.operation_id)
+                _fail(
+                    out,
+                    "overlap",
+                    f"{cur.operation_id} overlaps {prev.operation_id}",
+                    cur.operation_id,
+                )
             if cur.operation_id in fixed:
                 continue
             job_prev = ops[prev.operation_id][0]
             job_cur, _, op = ops[cur.operation_id]
-            mode = next(md for md in op.modes if md.machine_id == mid)
+            mode = next((md for md in op.modes if md.machine_id == mid), None)
+            if mode is None:
+                continue  # reported as an ineligible machine
             need = mode.setup + _changeover(machine, job_prev.family, job_cur.family)
             if cur.setup < need:
                 _fail(
@@ -206,7 +218,7 @@ def _check_components(
     overtime = 0
     for machine in problem.machines:
         seq = _sequence(by_op, machine.id)
-        for prev, cur in zip(seq, seq[1:], strict=False):
+        for prev, cur in itertools.pairwise(seq):
             if cur.operation_id not in fixed:
                 fam_prev = ops[prev.operation_id][0].family
                 setup += _changeover(machine, fam_prev, ops[cur.operation_id][0].family)
@@ -223,10 +235,10 @@ def _check_components(
     actual["overtime_cost"] = overtime
     deviation = 0
     for p in problem.previous:
-        a = by_op.get(p.operation_id)
-        if a is not None:
-            deviation += abs(a.start - p.start)
-            if a.machine_id != p.machine_id:
+        placed = by_op.get(p.operation_id)
+        if placed is not None:
+            deviation += abs(placed.start - p.start)
+            if placed.machine_id != p.machine_id:
                 deviation += problem.objective.machine_change_penalty
     actual["deviation"] = deviation
     for name, value in actual.items():
