@@ -4,4 +4,5 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("plant.api.urls")),
+    path("", include("scheduling.api.urls")),
 ]

@@ -205,3 +205,43 @@ def test_an_outsider_gets_404_on_every_run_and_order_url(client, outsider, solve
     assert (
         solved_run.plant.code not in client.get(reverse("scheduling:order-list")).content.decode()
     )
+
+
+def test_the_schedule_list_costs_the_same_queries_for_one_run_or_many(
+    client, nw1_manager, solved_run, demo_plant, horizon, no_enqueue, django_assert_num_queries
+) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(nw1_manager)
+    with django_assert_num_queries(5):
+        client.get(reverse("scheduling:run-list"))
+    for n in range(3):
+        create_run(
+            plant=demo_plant, name=f"More {n}", horizon_start=horizon[0], horizon_end=horizon[1]
+        )
+    with django_assert_num_queries(5):
+        assert client.get(reverse("scheduling:run-list")).content.decode().count("pill-run-") == 4
+
+
+def test_the_dispatch_api_lists_a_machines_published_sequence_and_hides_other_plants(
+    client, nw1_manager, outsider, solved_run
+) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(nw1_manager)
+    url = reverse("api-dispatch") + "?plant=NW1&machine=MIL-02"
+    assert client.get(url).json()["operations"] == []
+    from scheduling.services.runs import publish_run
+
+    publish_run(run=solved_run)
+    body = client.get(url).json()
+    assert body["run"] == solved_run.pk and body["operations"][0]["sequence"] == 1
+    starts = [op["start"] for op in body["operations"]]
+    assert (
+        starts == sorted(starts)
+        and len(starts)
+        == ScheduledOperation.objects.filter(run=solved_run, machine_label="MIL-02").count()
+    )
+    assert (
+        client.get(reverse("api-dispatch") + "?plant=NW1&machine=NOPE").json()["code"]
+        == "not_found"
+    )
+    client.force_login(outsider)
+    response = client.get(url)
+    assert response.status_code == 404 and set(response.json()) == {"code", "message", "detail"}
