@@ -5,7 +5,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 
-class DispatchOperationOut(serializers.Serializer):  # type: ignore[type-arg]
+class DispatchOperationOut(serializers.Serializer):
     sequence = serializers.IntegerField(
         help_text="Position in the machine's published sequence, from 1."
     )
@@ -24,7 +24,7 @@ class DispatchOperationOut(serializers.Serializer):  # type: ignore[type-arg]
     pinned = serializers.BooleanField()
 
 
-class DispatchListOut(serializers.Serializer):  # type: ignore[type-arg]
+class DispatchListOut(serializers.Serializer):
     plant = serializers.CharField()
     machine = serializers.CharField()
     run = serializers.IntegerField(allow_null=True, help_text="The published schedule run, if any.")
