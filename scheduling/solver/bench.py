@@ -78,7 +78,9 @@ def baseline(problem: Problem, *, time_limit_s: float, workers: int, seed: int) 
     horizon = problem.horizon
     ends = []
     per_machine: dict[str, list[cp_model.IntervalVar]] = {}
-    choice: list[tuple[str, str, cp_model.IntVar, cp_model.IntVar, list]] = []
+    choice: list[
+        tuple[str, str, cp_model.IntVar, cp_model.IntVar, list[tuple[cp_model.IntVar, str]]]
+    ] = []
     for job in problem.jobs:
         prev_end = None
         for op in job.operations:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 
 from .calendars import Calendar, merge
-from .model import Conflict, Job, Machine, Operation, Problem
+from .model import Conflict, Fixed, Job, Machine, Mode, Operation, Problem
 
 
 def _calendars(m: Machine, horizon: int) -> tuple[Calendar, Calendar]:
@@ -74,7 +74,7 @@ def diagnose(problem: Problem) -> list[Conflict]:
 def _window_conflicts(
     job: Job,
     op: Operation,
-    modes: list,  # list[Mode]
+    modes: list[Mode],
     machines: dict[str, Machine],
     cals: dict[str, tuple[Calendar, Calendar]],
     horizon: int,
@@ -164,7 +164,7 @@ def _fixed_conflicts(
                     m.id,
                 )
             )
-    by_machine: dict[str, list] = {}
+    by_machine: dict[str, list[Fixed]] = {}
     for f in fixed_by_op.values():
         by_machine.setdefault(f.machine_id, []).append(f)
     for mid, fs in by_machine.items():
@@ -192,7 +192,7 @@ def _lag_conflicts(
     problem: Problem,
     machines: dict[str, Machine],
     cals: dict[str, tuple[Calendar, Calendar]],
-    fixed: dict,
+    fixed: dict[str, Fixed],
     where: dict[str, tuple[Job, Operation]],
 ) -> list[Conflict]:
     """Lags around fixed operations that no placement of the next operation can meet."""
