@@ -12,6 +12,7 @@ grows its neighbourhood; one that runs out of time shrinks it.
 
 from __future__ import annotations
 
+import heapq
 import random
 import time
 from bisect import bisect_left
@@ -21,6 +22,7 @@ from .compiled import Compiled, Slot
 from .cpmodel import LinExpr
 from .cpsat import run
 from .incumbent import Incumbent
+from .state import ScheduleState
 
 KINDS = ("window", "machines", "late")
 
@@ -34,15 +36,18 @@ class _Neighbourhoods:
         self.size = dict.fromkeys(KINDS, float(base))
         self.max_size = max(20, len(self.movable))
 
-    def pick(self, slots: list[Slot]) -> tuple[str, list[int]]:
+    def pick(self, state: ScheduleState) -> tuple[str, list[int]]:
         kind = self.rng.choice(KINDS)
         n = int(self.size[kind])
-        order = sorted(self.movable, key=lambda o: slots[o][1])
+        slots = state.slots
         if kind == "machines":
             n_m = len(self.c.machines)
             k = max(1, min(n_m, self.rng.randint(2, 4)))
-            ms = set(self.rng.sample(range(n_m), k))
-            order = [o for o in order if slots[o][0] in ms]
+            ms = self.rng.sample(range(n_m), k)
+            order = [o for m in ms for o in state.seq[m] if o not in self.c.fixed]
+            order.sort(key=lambda o: slots[o][1])
+        else:
+            order = self._by_start(state)
         if not order:
             return kind, []
         if kind == "late":
@@ -52,6 +57,12 @@ class _Neighbourhoods:
         else:
             i = self.rng.randrange(max(1, len(order) - n + 1))
         return kind, order[i : i + n]
+
+    def _by_start(self, state: ScheduleState) -> list[int]:
+        """Movable operations by setup start (a k-way merge of the machine sequences)."""
+        fixed = self.c.fixed
+        merged = heapq.merge(*state.seq, key=lambda o: state.slots[o][1])
+        return [o for o in merged if o not in fixed]
 
     def _late_anchor(self, slots: list[Slot]) -> int:
         c = self.c
@@ -96,26 +107,28 @@ def improve(
     hood = _Neighbourhoods(c, rng)
     if not hood.movable or inc.slots is None:
         return
+    state = ScheduleState(c, inc.slots)
     for si, stage in enumerate(stages):
         stage_deadline = time.monotonic() + (deadline - time.monotonic()) / (len(stages) - si)
         guide = obj.weighted_tardiness > 0 and (
             stage is None or obj.order[stage] == "weighted_tardiness"
         )
-        current = list(inc.slots)
-        cur_key = objective_key(obj, c.components(current))
+        caps = state.components()
+        cur_key = objective_key(obj, caps)
         it = 0
         while not stop() and time.monotonic() < stage_deadline - 0.05:
             it += 1
             t_it = time.monotonic()
-            kind, free = hood.pick(current)
+            kind, free = hood.pick(state)
             if not free:
                 continue
-            lo = min(current[o][1] for o in free)
-            hi = max(current[o][3] for o in free)
-            sub = stage_model(c, current, inc.comps, stage, free, lo=lo, hi=hi)
+            slots = state.slots
+            lo = min(slots[o][1] for o in free)
+            hi = max(slots[o][3] for o in free)
+            sub = stage_model(c, state, caps, stage, free, lo=lo, hi=hi)
             target = _objective(sub, stage)
             if guide:
-                target = target + _late_guide(c, sub, current)
+                target = target + _late_guide(c, sub, slots)
             t_built = time.monotonic()
             res = run(
                 sub,
@@ -124,14 +137,19 @@ def improve(
                 workers=workers,
                 seed=seed + it,
                 should_stop=stop,
+                complete_hint=COMPLETE_HINT,
+                full_slots=False,
             )
             better = False
-            if res.slots is not None:
-                comps = c.components(res.slots)
+            if res.changes:
+                undo = state.update(res.changes)
+                comps = state.components()
                 key = objective_key(obj, comps)
                 if key <= cur_key:
-                    current, cur_key = res.slots, key
-                    better = inc.offer(res.slots, "cpsat", comps)
+                    cur_key = key
+                    better = inc.offer(state.slots, "cpsat", comps)
+                else:
+                    state.update(undo)
             hood.adapt(kind, res.status == "optimal")
             if trace is not None:
                 trace(
@@ -140,6 +158,7 @@ def improve(
                 )
 
 
+COMPLETE_HINT = True
 SUB_LIMIT_S = 1.0
 
 
