@@ -12,8 +12,8 @@ from .diagnose import diagnose
 from .dispatch import RULES, dispatch
 from .incumbent import Incumbent
 from .lns import improve
-from .state import ScheduleState
 from .model import COMPONENTS, Problem, Progress, Solution, SolutionStatus
+from .state import ScheduleState
 
 # Above this many (operation, machine) pairs the whole model is left to LNS.
 FULL_MODEL_MAX_MODES = 700
