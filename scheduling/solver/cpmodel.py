@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from ortools.sat.python import cp_model
 
+from .calendars import merge
 from .compiled import Compiled, MachineInfo, Slot
 from .state import ScheduleState
 
@@ -69,6 +70,7 @@ class SubModel:
         lo: int = 0,
         hi: int | None = None,
         hint: bool = True,
+        bounds: Mapping[int, tuple[int, int]] | None = None,
     ) -> None:
         self.c = c
         self.state = state
@@ -79,6 +81,7 @@ class SubModel:
         self.model = cp_model.CpModel()
         self.lo = lo
         self.hi = c.horizon if hi is None else min(hi, c.horizon)
+        self.bounds = bounds or {}
         self.vars: dict[int, _OpVars] = {}
         if state is None and len(free_set) + len(c.fixed) < len(c.ops):
             raise ValueError("operations neither free nor in the incumbent")
@@ -108,8 +111,8 @@ class SubModel:
         md = self.model
         for o in self.free:
             op = c.ops[o]
-            lo = max(self.lo, 0)
-            hi = self.hi
+            lo, hi = self.bounds.get(o, (self.lo, self.hi))
+            lo, hi = max(lo, 0), min(hi, c.horizon)
             S = md.new_int_var(lo, hi, f"S{o}")
             T = md.new_int_var(lo, hi, f"T{o}")
             E = md.new_int_var(lo, hi, f"E{o}")
@@ -171,8 +174,9 @@ class SubModel:
             if last in self.vars:
                 last_free.append(self.vars[last].E)
                 if due is not None and jobs[j].weight > 0:
-                    lb = max(0, self.lo - due)
-                    tv = md.new_int_var(lb, max(lb, self.hi - due), f"tard{j}")
+                    e_lo, e_hi = _dom(self.vars[last].E)
+                    lb = max(0, e_lo - due)
+                    tv = md.new_int_var(lb, max(lb, e_hi - due), f"tard{j}")
                     md.add(tv >= self.vars[last].E - due)
                     tard_terms.append(jobs[j].weight * tv)
             else:
@@ -183,7 +187,9 @@ class SubModel:
         for _, slot in self._frozen_items():
             frozen_ms = max(frozen_ms, slot[3])
         if last_free:
-            ms = md.new_int_var(max(frozen_ms, self.lo), max(frozen_ms, self.hi), "makespan")
+            lo_e = min(_dom(e)[0] for e in last_free)
+            hi_e = max(_dom(e)[1] for e in last_free)
+            ms = md.new_int_var(max(frozen_ms, lo_e), max(frozen_ms, hi_e), "makespan")
             for e in last_free:
                 md.add(ms >= e)
             if len(self.free_set) == len(self.c.ops):
@@ -276,23 +282,33 @@ class SubModel:
         c = self.c
         md = self.model
         mi = c.machines[m]
-        w_lo = min(_dom(self.vars[o].S)[0] for o, _ in items)
-        w_hi = max(_dom(self.vars[o].E)[1] for o, _ in items)
-        # frozen operations that can touch the free ones
-        near = [o for o in frozen if self._fz(o)[3] > w_lo and self._fz(o)[1] < w_hi]
-        before = [o for o in frozen if self._fz(o)[3] <= w_lo]
-        after = [o for o in frozen if self._fz(o)[1] >= w_hi]
+        # the stretches of time the free operations can use on this machine
+        spans = merge((_dom(self.vars[o].S)[0], _dom(self.vars[o].E)[1]) for o, _ in items)
+        # frozen operations that can touch the free ones, and the neighbours of each stretch
+        near: list[int] = []
+        anchors: set[int] = set()
+        for a, b in spans:
+            before = None
+            for o in frozen:
+                _, s, _, e = self._fz(o)
+                if e > a and s < b:
+                    near.append(o)
+                elif e <= a:
+                    before = o
+                elif s >= b:
+                    anchors.add(o)
+                    break
+            if before is not None:
+                anchors.add(before)
+        near_set = set(near)
         setup_terms: list[LinExpr] = []
         ot_terms: list[LinExpr] = []
-        families = {c.ops[o].family for o, _ in items} | {c.ops[o].family for o in near}
-        if before:
-            families.add(c.ops[before[-1]].family)
-        if after:
-            families.add(c.ops[after[0]].family)
+        families = {c.ops[o].family for o, _ in items} | {c.ops[o].family for o in near_set}
+        families |= {c.ops[o].family for o in anchors}
         use_circuit = any(mi.changeover.get((a, b), 0) > 0 for a in families for b in families)
         circuit_frozen: set[int] = set()
         if use_circuit:
-            nodes_frozen = ([before[-1]] if before else []) + near + ([after[0]] if after else [])
+            nodes_frozen = sorted(near_set | anchors, key=lambda o: self._fz(o)[1])
             circuit_frozen = set(nodes_frozen)
             setup_terms.extend(self._circuit(m, items, nodes_frozen))
         st = self.state
@@ -326,24 +342,15 @@ class SubModel:
             blocks.append(blk)
             if not mi.always:
                 cal_ops.append(self._interval(ov.S, ov.T, mv.lit, f"c{o}_{m}") if pause else blk)
-        for o in near:
+        for o in near_set:
             _, s, t, e = self._fz(o)
             blocks.append(md.new_fixed_size_interval_var(s, e - s, f"fb{o}"))
         cst_ot = 0
         if not mi.always:
-            prev_end = w_lo
-            for a, b in mi.extended.segments:
-                if b <= w_lo:
-                    continue
-                if a >= w_hi:
-                    break
-                if a > prev_end:
-                    offs.append(md.new_fixed_size_interval_var(prev_end, a - prev_end, "off"))
-                prev_end = max(prev_end, b)
-            if prev_end < w_hi:
-                offs.append(md.new_fixed_size_interval_var(prev_end, w_hi - prev_end, "off"))
+            for w_lo, w_hi in spans:
+                offs.extend(self._offs(mi, w_lo, w_hi))
             for k, (a, b, cph) in enumerate(mi.overtime):
-                if b <= w_lo or a >= w_hi:
+                if not any(b > w_lo and a < w_hi for w_lo, w_hi in spans):
                     cst_ot += st.piece_cost(m, k) if st is not None else 0
                     continue
                 cost, blockers = self._overtime_window(m, k, a, b, cph)
@@ -360,6 +367,23 @@ class SubModel:
         else:
             md.add_no_overlap(blocks + offs)
         return setup_terms, ot_terms, cst_co, cst_ot
+
+    def _offs(self, mi: MachineInfo, w_lo: int, w_hi: int) -> list[cp_model.IntervalVar]:
+        """Non-working time (neither regular nor overtime) inside `[w_lo, w_hi)`."""
+        md = self.model
+        out = []
+        prev_end = w_lo
+        for a, b in mi.extended.segments:
+            if b <= w_lo:
+                continue
+            if a >= w_hi:
+                break
+            if a > prev_end:
+                out.append(md.new_fixed_size_interval_var(prev_end, a - prev_end, "off"))
+            prev_end = max(prev_end, b)
+        if prev_end < w_hi:
+            out.append(md.new_fixed_size_interval_var(prev_end, w_hi - prev_end, "off"))
+        return out
 
     def _interval(
         self,
@@ -402,7 +426,7 @@ class SubModel:
         if not pause:
             md.add(ov.T + mv.duration == ov.E).only_enforce_if(enf)
             return
-        pieces = mi.regular.pieces(self.lo, self.hi, mv.duration)
+        pieces = mi.regular.pieces(_dom(ov.S)[0], _dom(ov.E)[1], mv.duration)
         if not pieces:
             if isinstance(lit, int):
                 md.add_bool_or([])  # cannot run here at all: infeasible
@@ -449,6 +473,16 @@ class SubModel:
 
         wins = [window(i) for i in range(len(nodes))]
         n_frozen = len(frozen)
+        st = self.state
+        pos = {o: k for k, o in enumerate(st.seq[m])} if st is not None else {}
+
+        def gap(a: int, b: int) -> bool:
+            """True when frozen work outside the circuit lies between frozen a and b."""
+            if st is None:
+                return False
+            seq = st.seq[m]
+            return any(x not in self.free_set for x in seq[pos[a] + 1 : pos[b]])
+
         for i in range(len(nodes)):
             oi, mvi = nodes[i]
             fi = c.ops[oi].family
@@ -462,7 +496,10 @@ class SubModel:
                 if wins[i][2] > wins[j][1]:
                     continue
                 co = mi.co(fi, c.ops[oj].family)
-                if mvj is None and oj not in c.fixed:
+                if mvi is None and mvj is None and gap(oi, oj):
+                    # not really adjacent: j keeps its present changeover
+                    co = st.co[oj] if st is not None else 0
+                elif mvj is None and oj not in c.fixed:
                     _, s, t, _ = self._fz(oj)
                     mode_setup = self._frozen_routing_setup(oj, m)
                     if co > t - s - mode_setup:
@@ -494,6 +531,9 @@ class SubModel:
                 lit = md.new_bool_var(f"d{m}_{i}")
                 arcs.append((0, i + 1, lit))
                 self._arcs.append((m, -1, oi, lit))
+                if mvi is None and st is not None and st.co[oi]:
+                    # the first frozen node keeps the changeover from its real predecessor
+                    co_in.setdefault(i, []).append(st.co[oi] * lit)
             if can_last:
                 lit = md.new_bool_var(f"e{m}_{i}")
                 arcs.append((i + 1, 0, lit))

@@ -148,9 +148,10 @@ def stage_model(
     free: list[int],
     lo: int = 0,
     hi: int | None = None,
+    bounds: Mapping[int, tuple[int, int]] | None = None,
 ) -> SubModel:
     """A model of `free` around `state`; in lexicographic stage k, earlier components <= caps."""
-    sub = SubModel(c, state, free, lo=lo, hi=hi)
+    sub = SubModel(c, state, free, lo=lo, hi=hi, bounds=bounds)
     if stage is not None and state is not None:
         for name in c.problem.objective.order[:stage]:
             sub.model.add(sub.components[name] <= caps[name])
