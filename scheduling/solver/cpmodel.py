@@ -16,13 +16,15 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from ortools.sat.python import cp_model
 
+from .calendars import merge
 from .compiled import Compiled, MachineInfo, Slot
+from .state import ScheduleState
 
 LinExpr = cp_model.LinearExpr | int
 
@@ -63,35 +65,45 @@ class SubModel:
     def __init__(
         self,
         c: Compiled,
-        incumbent: list[Slot] | None,
+        state: ScheduleState | None,
         free: Collection[int],
         lo: int = 0,
         hi: int | None = None,
         hint: bool = True,
+        bounds: Mapping[int, tuple[int, int]] | None = None,
     ) -> None:
         self.c = c
-        self.incumbent = incumbent
+        self.state = state
+        self.incumbent = state.slots if state is not None else None
         self.free = sorted(set(free) - set(c.fixed))
         free_set = set(self.free)
         self.free_set = free_set
         self.model = cp_model.CpModel()
         self.lo = lo
         self.hi = c.horizon if hi is None else min(hi, c.horizon)
+        self.bounds = bounds or {}
         self.vars: dict[int, _OpVars] = {}
-        # frozen: every operation not free, from the incumbent or the fixed set
-        self.frozen: dict[int, Slot] = dict(c.fixed)
-        if incumbent is not None:
-            for o in range(len(c.ops)):
-                if o not in free_set and o not in self.frozen:
-                    self.frozen[o] = incumbent[o]
-        missing = [o for o in range(len(c.ops)) if o not in free_set and o not in self.frozen]
-        if missing:
+        if state is None and len(free_set) + len(c.fixed) < len(c.ops):
             raise ValueError("operations neither free nor in the incumbent")
         self.components: dict[str, LinExpr] = {}
         self._pieces: list[tuple[int, int, cp_model.IntVar, int, int]] = []
         self._arcs: list[tuple[int, int, int, cp_model.IntVar]] = []
         self._ot_vars: list[tuple[int, int, cp_model.IntVar, cp_model.IntVar]] = []
-        self._build(hint and incumbent is not None)
+        self._build(hint and state is not None)
+
+    def _fz(self, o: int) -> Slot:
+        """Where a frozen operation is."""
+        slot = self.c.fixed.get(o)
+        if slot is not None:
+            return slot
+        assert self.incumbent is not None
+        return self.incumbent[o]
+
+    def _frozen_items(self) -> list[tuple[int, Slot]]:
+        if self.incumbent is None:
+            return list(self.c.fixed.items())
+        free = self.free_set
+        return [(o, slot) for o, slot in enumerate(self.incumbent) if o not in free]
 
     # ------------------------------------------------------------------ build
     def _build(self, hint: bool) -> None:
@@ -99,8 +111,8 @@ class SubModel:
         md = self.model
         for o in self.free:
             op = c.ops[o]
-            lo = max(self.lo, 0)
-            hi = self.hi
+            lo, hi = self.bounds.get(o, (self.lo, self.hi))
+            lo, hi = max(lo, 0), min(hi, c.horizon)
             S = md.new_int_var(lo, hi, f"S{o}")
             T = md.new_int_var(lo, hi, f"T{o}")
             E = md.new_int_var(lo, hi, f"E{o}")
@@ -140,8 +152,8 @@ class SubModel:
                     continue
                 lag_min = c.ops[a].min_lag
                 lag_max = c.ops[a].max_lag
-                end_a: LinExpr = self.vars[a].E if a in self.vars else self.frozen[a][3]
-                start_b: LinExpr = self.vars[b].T if b in self.vars else self.frozen[b][2]
+                end_a: LinExpr = self.vars[a].E if a in self.vars else self._fz(a)[3]
+                start_b: LinExpr = self.vars[b].T if b in self.vars else self._fz(b)[2]
                 md.add(start_b >= end_a + lag_min)
                 if lag_max is not None:
                     md.add(start_b <= end_a + lag_max)
@@ -162,22 +174,25 @@ class SubModel:
             if last in self.vars:
                 last_free.append(self.vars[last].E)
                 if due is not None and jobs[j].weight > 0:
-                    lb = max(0, self.lo - due)
-                    tv = md.new_int_var(lb, max(lb, self.hi - due), f"tard{j}")
+                    e_lo, e_hi = _dom(self.vars[last].E)
+                    lb = max(0, e_lo - due)
+                    tv = md.new_int_var(lb, max(lb, e_hi - due), f"tard{j}")
                     md.add(tv >= self.vars[last].E - due)
                     tard_terms.append(jobs[j].weight * tv)
             else:
-                end = self.frozen[last][3]
+                end = self._fz(last)[3]
                 frozen_ms = max(frozen_ms, end)
                 if due is not None and end > due:
                     tard_const += jobs[j].weight * (end - due)
-        for slot in self.frozen.values():
+        for _, slot in self._frozen_items():
             frozen_ms = max(frozen_ms, slot[3])
         if last_free:
-            ms = md.new_int_var(max(frozen_ms, self.lo), max(frozen_ms, self.hi), "makespan")
+            lo_e = min(_dom(e)[0] for e in last_free)
+            hi_e = max(_dom(e)[1] for e in last_free)
+            ms = md.new_int_var(max(frozen_ms, lo_e), max(frozen_ms, hi_e), "makespan")
             for e in last_free:
                 md.add(ms >= e)
-            if not self.frozen:
+            if len(self.free_set) == len(self.c.ops):
                 self._load_cuts(ms)
             makespan: LinExpr = ms
         else:
@@ -219,7 +234,7 @@ class SubModel:
                 elif not _lit_is_true(on_prev[0]):
                     terms.append(penalty * (1 - on_prev[0]))
             else:
-                slot = self.frozen[o]
+                slot = self._fz(o)
                 const += abs(slot[2] - ps) + (penalty if slot[0] != pm else 0)
         return sum(terms, start=const)
 
@@ -230,85 +245,76 @@ class SubModel:
         for o, ov in self.vars.items():
             for mv in ov.modes:
                 by_machine[mv.machine].append((o, mv))
-        inc_co, inc_ot = self._incumbent_setups()
         setup_terms: list[LinExpr] = []
         ot_terms: list[LinExpr] = []
-        frozen_by_machine: list[list[int]] = [[] for _ in c.machines]
-        for o, slot in self.frozen.items():
-            frozen_by_machine[slot[0]].append(o)
         setup_const = 0
         ot_const = 0
+        st = self.state
+        fixed_by_machine: list[list[int]] = [[] for _ in c.machines]
+        if st is None:
+            for o, slot in c.fixed.items():
+                fixed_by_machine[slot[0]].append(o)
         for m, items in enumerate(by_machine):
-            frozen = sorted(frozen_by_machine[m], key=lambda o: self.frozen[o][1])
+            if st is not None:
+                frozen = [o for o in st.seq[m] if o not in self.free_set]
+            else:
+                frozen = sorted(fixed_by_machine[m], key=lambda o: self._fz(o)[1])
             if not items:
-                setup_const += sum(inc_co.get(o, 0) for o in frozen)
-                ot_const += sum(v for (mm, _), v in inc_ot.items() if mm == m)
+                if st is not None:
+                    setup_const += st.machine_setup[m] - sum(
+                        st.co[o] for o in st.seq[m] if o in self.free_set
+                    )
+                    ot_const += sum(st.piece_cost(m, k) for k in range(len(c.machines[m].overtime)))
                 continue
-            s_co, s_ot, cst_co, cst_ot = self._machine(m, items, frozen, inc_co, inc_ot)
+            s_co, s_ot, cst_co, cst_ot = self._machine(m, items, frozen)
             setup_terms.extend(s_co)
             ot_terms.extend(s_ot)
             setup_const += cst_co
             ot_const += cst_ot
         return sum(setup_terms, start=setup_const), sum(ot_terms, start=ot_const)
 
-    def _incumbent_setups(self) -> tuple[dict[int, int], dict[tuple[int, int], int]]:
-        """Changeover of each frozen non-fixed operation, overtime cost of each window."""
-        c = self.c
-        co: dict[int, int] = {}
-        ot: dict[tuple[int, int], int] = {}
-        if self.incumbent is None:
-            return co, ot
-        minutes: dict[tuple[int, int], int] = {}
-        for m, seq in enumerate(c.sequences(self.incumbent)):
-            mi = c.machines[m]
-            prev: int | None = None
-            for o in seq:
-                fam = c.ops[o].family
-                if o not in c.fixed:
-                    co[o] = mi.co(prev, fam)
-                    if mi.overtime:
-                        _, s, t, e = self.incumbent[o]
-                        busy_end = t if c.ops[o].can_pause else e
-                        for k, (a, b, _) in enumerate(mi.overtime):
-                            inside = min(busy_end, b) - max(s, a)
-                            if inside > 0:
-                                minutes[(m, k)] = minutes.get((m, k), 0) + inside
-                prev = fam
-        for (m, k), mins in minutes.items():
-            ot[(m, k)] = math.ceil(c.machines[m].overtime[k][2] * mins / 60)
-        return co, ot
-
     def _machine(
         self,
         m: int,
         items: list[tuple[int, _ModeVars]],
         frozen: list[int],
-        inc_co: dict[int, int],
-        inc_ot: dict[tuple[int, int], int],
     ) -> tuple[list[LinExpr], list[LinExpr], int, int]:
         c = self.c
         md = self.model
         mi = c.machines[m]
-        w_lo = min(_dom(self.vars[o].S)[0] for o, _ in items)
-        w_hi = max(_dom(self.vars[o].E)[1] for o, _ in items)
-        # frozen operations that can touch the free ones
-        near = [o for o in frozen if self.frozen[o][3] > w_lo and self.frozen[o][1] < w_hi]
-        before = [o for o in frozen if self.frozen[o][3] <= w_lo]
-        after = [o for o in frozen if self.frozen[o][1] >= w_hi]
+        # the stretches of time the free operations can use on this machine
+        spans = merge((_dom(self.vars[o].S)[0], _dom(self.vars[o].E)[1]) for o, _ in items)
+        # frozen operations that can touch the free ones, and the neighbours of each stretch
+        near: list[int] = []
+        anchors: set[int] = set()
+        for a, b in spans:
+            before = None
+            for o in frozen:
+                _, s, _, e = self._fz(o)
+                if e > a and s < b:
+                    near.append(o)
+                elif e <= a:
+                    before = o
+                elif s >= b:
+                    anchors.add(o)
+                    break
+            if before is not None:
+                anchors.add(before)
+        near_set = set(near)
         setup_terms: list[LinExpr] = []
         ot_terms: list[LinExpr] = []
-        families = {c.ops[o].family for o, _ in items} | {c.ops[o].family for o in near}
-        if before:
-            families.add(c.ops[before[-1]].family)
-        if after:
-            families.add(c.ops[after[0]].family)
+        families = {c.ops[o].family for o, _ in items} | {c.ops[o].family for o in near_set}
+        families |= {c.ops[o].family for o in anchors}
         use_circuit = any(mi.changeover.get((a, b), 0) > 0 for a in families for b in families)
         circuit_frozen: set[int] = set()
         if use_circuit:
-            nodes_frozen = ([before[-1]] if before else []) + near + ([after[0]] if after else [])
+            nodes_frozen = sorted(near_set | anchors, key=lambda o: self._fz(o)[1])
             circuit_frozen = set(nodes_frozen)
             setup_terms.extend(self._circuit(m, items, nodes_frozen))
-        cst_co = sum(inc_co.get(o, 0) for o in frozen if o not in circuit_frozen)
+        st = self.state
+        cst_co = 0
+        if st is not None:
+            cst_co = sum(st.co[o] for o in frozen if o not in circuit_frozen)
         # blocks NoOverlap
         blocks: list[cp_model.IntervalVar] = []
         cal_ops: list[cp_model.IntervalVar] = []
@@ -336,31 +342,22 @@ class SubModel:
             blocks.append(blk)
             if not mi.always:
                 cal_ops.append(self._interval(ov.S, ov.T, mv.lit, f"c{o}_{m}") if pause else blk)
-        for o in near:
-            _, s, t, e = self.frozen[o]
+        for o in near_set:
+            _, s, t, e = self._fz(o)
             blocks.append(md.new_fixed_size_interval_var(s, e - s, f"fb{o}"))
         cst_ot = 0
         if not mi.always:
-            prev_end = w_lo
-            for a, b in mi.extended.segments:
-                if b <= w_lo:
-                    continue
-                if a >= w_hi:
-                    break
-                if a > prev_end:
-                    offs.append(md.new_fixed_size_interval_var(prev_end, a - prev_end, "off"))
-                prev_end = max(prev_end, b)
-            if prev_end < w_hi:
-                offs.append(md.new_fixed_size_interval_var(prev_end, w_hi - prev_end, "off"))
+            for w_lo, w_hi in spans:
+                offs.extend(self._offs(mi, w_lo, w_hi))
             for k, (a, b, cph) in enumerate(mi.overtime):
-                if b <= w_lo or a >= w_hi:
-                    cst_ot += inc_ot.get((m, k), 0)
+                if not any(b > w_lo and a < w_hi for w_lo, w_hi in spans):
+                    cst_ot += st.piece_cost(m, k) if st is not None else 0
                     continue
                 cost, blockers = self._overtime_window(m, k, a, b, cph)
                 ot_terms.append(cost)
                 offs.extend(blockers)
                 for o in near:
-                    _, s, t, e = self.frozen[o]
+                    _, s, t, e = self._fz(o)
                     busy_end = t if c.ops[o].can_pause else e
                     if busy_end > s and min(busy_end, b) > max(s, a):
                         frozen_cal.append(md.new_fixed_size_interval_var(s, busy_end - s, f"fc{o}"))
@@ -370,6 +367,23 @@ class SubModel:
         else:
             md.add_no_overlap(blocks + offs)
         return setup_terms, ot_terms, cst_co, cst_ot
+
+    def _offs(self, mi: MachineInfo, w_lo: int, w_hi: int) -> list[cp_model.IntervalVar]:
+        """Non-working time (neither regular nor overtime) inside `[w_lo, w_hi)`."""
+        md = self.model
+        out = []
+        prev_end = w_lo
+        for a, b in mi.extended.segments:
+            if b <= w_lo:
+                continue
+            if a >= w_hi:
+                break
+            if a > prev_end:
+                out.append(md.new_fixed_size_interval_var(prev_end, a - prev_end, "off"))
+            prev_end = max(prev_end, b)
+        if prev_end < w_hi:
+            out.append(md.new_fixed_size_interval_var(prev_end, w_hi - prev_end, "off"))
+        return out
 
     def _interval(
         self,
@@ -412,7 +426,7 @@ class SubModel:
         if not pause:
             md.add(ov.T + mv.duration == ov.E).only_enforce_if(enf)
             return
-        pieces = mi.regular.pieces(self.lo, self.hi, mv.duration)
+        pieces = mi.regular.pieces(_dom(ov.S)[0], _dom(ov.E)[1], mv.duration)
         if not pieces:
             if isinstance(lit, int):
                 md.add_bool_or([])  # cannot run here at all: infeasible
@@ -452,13 +466,23 @@ class SubModel:
         def window(i: int) -> tuple[int, int, int, int]:
             o, mv = nodes[i]
             if mv is None:
-                _, s, _, e = self.frozen[o]
+                _, s, _, e = self._fz(o)
                 return s, s, e, e
             ov = self.vars[o]
             return (*_dom(ov.S), *_dom(ov.E))
 
         wins = [window(i) for i in range(len(nodes))]
         n_frozen = len(frozen)
+        st = self.state
+        pos = {o: k for k, o in enumerate(st.seq[m])} if st is not None else {}
+
+        def gap(a: int, b: int) -> bool:
+            """True when frozen work outside the circuit lies between frozen a and b."""
+            if st is None:
+                return False
+            seq = st.seq[m]
+            return any(x not in self.free_set for x in seq[pos[a] + 1 : pos[b]])
+
         for i in range(len(nodes)):
             oi, mvi = nodes[i]
             fi = c.ops[oi].family
@@ -472,8 +496,11 @@ class SubModel:
                 if wins[i][2] > wins[j][1]:
                     continue
                 co = mi.co(fi, c.ops[oj].family)
-                if mvj is None and oj not in c.fixed:
-                    _, s, t, _ = self.frozen[oj]
+                if mvi is None and mvj is None and gap(oi, oj):
+                    # not really adjacent: j keeps its present changeover
+                    co = st.co[oj] if st is not None else 0
+                elif mvj is None and oj not in c.fixed:
+                    _, s, t, _ = self._fz(oj)
                     mode_setup = self._frozen_routing_setup(oj, m)
                     if co > t - s - mode_setup:
                         continue
@@ -482,9 +509,9 @@ class SubModel:
                 if mvi is None and mvj is None:
                     pass  # both fixed in time, already in order
                 elif mvi is None:
-                    md.add(self.frozen[oi][3] <= self.vars[oj].S).only_enforce_if(lit)
+                    md.add(self._fz(oi)[3] <= self.vars[oj].S).only_enforce_if(lit)
                 elif mvj is None:
-                    md.add(self.frozen[oj][1] >= self.vars[oi].E).only_enforce_if(lit)
+                    md.add(self._fz(oj)[1] >= self.vars[oi].E).only_enforce_if(lit)
                 else:
                     md.add(self.vars[oj].S >= self.vars[oi].E).only_enforce_if(lit)
                 if co:
@@ -504,6 +531,9 @@ class SubModel:
                 lit = md.new_bool_var(f"d{m}_{i}")
                 arcs.append((0, i + 1, lit))
                 self._arcs.append((m, -1, oi, lit))
+                if mvi is None and st is not None and st.co[oi]:
+                    # the first frozen node keeps the changeover from its real predecessor
+                    co_in.setdefault(i, []).append(st.co[oi] * lit)
             if can_last:
                 lit = md.new_bool_var(f"e{m}_{i}")
                 arcs.append((i + 1, 0, lit))
@@ -580,17 +610,27 @@ class SubModel:
         return seq[i + 1] if i + 1 < len(seq) else -2
 
     # ------------------------------------------------------------- extraction
-    def extract(self, value: object) -> list[Slot]:
-        """Full schedule from a solver or callback (anything with `.value(var)`)."""
+    def extract_free(self, value: object) -> dict[int, Slot]:
+        """Slots of the free operations from a solver or callback (`.value(var)`)."""
         get = value.value  # type: ignore[attr-defined]
-        slots: list[Slot] = [(0, 0, 0, 0)] * len(self.c.ops)
-        for o, slot in self.frozen.items():
-            slots[o] = slot
+        out: dict[int, Slot] = {}
         for o, ov in self.vars.items():
             m = ov.modes[0].machine
             for mv in ov.modes:
                 if _lit_is_true(mv.lit) or get(mv.lit):
                     m = mv.machine
                     break
-            slots[o] = (m, int(get(ov.S)), int(get(ov.T)), int(get(ov.E)))
+            out[o] = (m, int(get(ov.S)), int(get(ov.T)), int(get(ov.E)))
+        return out
+
+    def extract(self, value: object) -> list[Slot]:
+        """The full schedule: frozen operations where they were, free ones as solved."""
+        if self.incumbent is not None:
+            slots = list(self.incumbent)
+        else:
+            slots = [(0, 0, 0, 0)] * len(self.c.ops)
+        for o, slot in self.c.fixed.items():
+            slots[o] = slot
+        for o, slot in self.extract_free(value).items():
+            slots[o] = slot
         return slots

@@ -33,10 +33,17 @@ class _Callback(cp_model.CpSolverSolutionCallback):
 
 
 class Result:
-    def __init__(self, status: str, slots: list[Slot] | None, bound: int | None) -> None:
+    def __init__(
+        self,
+        status: str,
+        slots: list[Slot] | None,
+        bound: int | None,
+        changes: dict[int, Slot] | None = None,
+    ) -> None:
         self.status = status  # "optimal" | "feasible" | "infeasible" | "unknown"
-        self.slots = slots
+        self.slots = slots  # the full schedule (when asked for)
         self.bound = bound
+        self.changes = changes  # new slots of the free operations
 
 
 _STATUS = {
@@ -57,6 +64,7 @@ def run(
     on_solution: Callable[[list[Slot], int, int], None] | None = None,
     params: dict[str, object] | None = None,
     complete_hint: bool = True,
+    full_slots: bool = True,
 ) -> Result:
     """Minimise `objective` on `sub` within the limit; stop early when `should_stop()`."""
     sub.model.minimize(objective)
@@ -86,9 +94,11 @@ def run(
         done.set()
         watcher.join()
     status = _STATUS.get(code, "unknown")
-    slots = sub.extract(solver) if status in ("optimal", "feasible") else None
-    bound = round(solver.best_objective_bound) if status in ("optimal", "feasible") else None
-    return Result(status, slots, bound)
+    if status not in ("optimal", "feasible"):
+        return Result(status, None, None)
+    bound = round(solver.best_objective_bound)
+    slots = sub.extract(solver) if full_slots else None
+    return Result(status, slots, bound, sub.extract_free(solver))
 
 
 def _complete_hint(model: cp_model.CpModel, time_limit_s: float) -> None:

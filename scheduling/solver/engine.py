@@ -13,6 +13,7 @@ from .dispatch import RULES, dispatch
 from .incumbent import Incumbent
 from .lns import improve
 from .model import COMPONENTS, Problem, Progress, Solution, SolutionStatus
+from .state import ScheduleState
 
 # Above this many (operation, machine) pairs the whole model is left to LNS.
 FULL_MODEL_MAX_MODES = 700
@@ -141,16 +142,17 @@ def _objective(sub: SubModel, stage: int | None) -> LinExpr:
 
 def stage_model(
     c: Compiled,
-    slots: list[Slot] | None,
+    state: ScheduleState | None,
     caps: dict[str, int],
     stage: int | None,
     free: list[int],
     lo: int = 0,
     hi: int | None = None,
+    bounds: Mapping[int, tuple[int, int]] | None = None,
 ) -> SubModel:
-    """A model of `free` around `slots`; in lexicographic stage k, earlier components <= caps."""
-    sub = SubModel(c, slots, free, lo=lo, hi=hi)
-    if stage is not None and slots is not None:
+    """A model of `free` around `state`; in lexicographic stage k, earlier components <= caps."""
+    sub = SubModel(c, state, free, lo=lo, hi=hi, bounds=bounds)
+    if stage is not None and state is not None:
         for name in c.problem.objective.order[:stage]:
             sub.model.add(sub.components[name] <= caps[name])
     return sub
@@ -179,7 +181,8 @@ def _solve_full(
         )
         if makespan_only and inc.slots is not None:
             hi = inc.comps["makespan"]
-        sub = stage_model(c, inc.slots, inc.comps, stage, list(range(len(c.ops))), hi=hi)
+        state = ScheduleState(c, inc.slots) if inc.slots is not None else None
+        sub = stage_model(c, state, inc.comps, stage, list(range(len(c.ops))), hi=hi)
 
         def on_solution(slots: list[Slot], value: int, bound: int, st: int | None = stage) -> None:
             inc.offer(slots, "cpsat")

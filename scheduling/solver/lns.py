@@ -2,9 +2,13 @@
 
 Neighbourhoods (chosen at random, each adapting its own size):
 
-* `window`: the operations whose setup starts fall in a random stretch of time, all machines;
-* `machines`: a few random machines over a longer stretch of time;
-* `late`: a stretch of time ending where a late order (or the last operation) finishes.
+* `window`: the operations whose setup starts fall in a random stretch of time, all machines
+  (rich on small plants, thin on large ones: a few operations per machine);
+* `centre`: the machines that can run a random operation (a work centre: alternatives that
+  share work), over a stretch of time, so operations can move between them and resequence;
+* `machines`: a few random machines over a stretch of time;
+* `order`: a late order (drawn by its weighted tardiness) with the operations around each of
+  its steps on every machine that could run that step.
 
 Everything else is frozen at the incumbent. A sub-model that is solved to optimality quickly
 grows its neighbourhood; one that runs out of time shrinks it.
@@ -12,6 +16,7 @@ grows its neighbourhood; one that runs out of time shrinks it.
 
 from __future__ import annotations
 
+import heapq
 import random
 import time
 from bisect import bisect_left
@@ -21,8 +26,11 @@ from .compiled import Compiled, Slot
 from .cpmodel import LinExpr
 from .cpsat import run
 from .incumbent import Incumbent
+from .state import ScheduleState
 
-KINDS = ("window", "machines", "late")
+KINDS = ("window", "centre", "machines", "order")
+# operations taken before each step of a late order, on each machine that could run it
+ORDER_QUEUE = 3
 
 
 class _Neighbourhoods:
@@ -33,37 +41,94 @@ class _Neighbourhoods:
         base = max(10, min(30, len(self.movable) // 4))
         self.size = dict.fromkeys(KINDS, float(base))
         self.max_size = max(20, len(self.movable))
+        has_due = any(j.due is not None for j in c.problem.jobs)
+        self.kinds = KINDS if has_due else ("window", "centre", "machines")
+        # objective gained per second of search, by kind (an exponential average)
+        self.rate = dict.fromkeys(self.kinds, 0.0)
+        self.tried = dict.fromkeys(self.kinds, 0)
 
-    def pick(self, slots: list[Slot]) -> tuple[str, list[int]]:
-        kind = self.rng.choice(KINDS)
+    def choose(self) -> str:
+        """Mostly the kind that has been paying best lately; sometimes any kind."""
+        untried = [k for k in self.kinds if self.tried[k] < 3]
+        if untried:
+            return self.rng.choice(untried)
+        if self.rng.random() < 0.25:
+            return self.rng.choice(self.kinds)
+        weights = [self.rate[k] + 1e-9 for k in self.kinds]
+        return self.rng.choices(self.kinds, weights=weights)[0]
+
+    def reward(self, kind: str, gain: int, seconds: float) -> None:
+        self.tried[kind] += 1
+        self.rate[kind] = 0.7 * self.rate[kind] + 0.3 * gain / max(seconds, 1e-3)
+
+    def pick(self, state: ScheduleState) -> tuple[str, list[int], dict[int, tuple[int, int]]]:
+        """A neighbourhood: its kind, free operations and (optionally) per-operation bounds."""
+        kind = self.choose()
         n = int(self.size[kind])
-        order = sorted(self.movable, key=lambda o: slots[o][1])
-        if kind == "machines":
-            n_m = len(self.c.machines)
-            k = max(1, min(n_m, self.rng.randint(2, 4)))
-            ms = set(self.rng.sample(range(n_m), k))
-            order = [o for o in order if slots[o][0] in ms]
-        if not order:
-            return kind, []
-        if kind == "late":
-            anchor = self._late_anchor(slots)
-            starts = [slots[o][1] for o in order]
-            i = max(0, bisect_left(starts, anchor) - n + n // 4)
+        if kind == "order":
+            free, bounds = self._order(state, n)
+            if free:
+                return kind, free, bounds
+            kind = "window"
+        if kind == "window":
+            order = self._by_start(state)
         else:
-            i = self.rng.randrange(max(1, len(order) - n + 1))
-        return kind, order[i : i + n]
+            if kind == "centre":
+                o = self.rng.choice(self.movable)
+                ms = sorted({m for m, _, _ in self.c.ops[o].modes})
+            else:
+                n_m = len(self.c.machines)
+                ms = self.rng.sample(range(n_m), max(1, min(n_m, self.rng.randint(2, 4))))
+            order = list(heapq.merge(*(state.seq[m] for m in ms), key=lambda o: state.slots[o][1]))
+            order = [o for o in order if o not in self.c.fixed]
+        if not order:
+            return kind, [], {}
+        i = self.rng.randrange(max(1, len(order) - n + 1))
+        return kind, order[i : i + n], {}
 
-    def _late_anchor(self, slots: list[Slot]) -> int:
+    def _by_start(self, state: ScheduleState) -> list[int]:
+        """Movable operations by setup start (a k-way merge of the machine sequences)."""
+        fixed = self.c.fixed
+        merged = heapq.merge(*state.seq, key=lambda o: state.slots[o][1])
+        return [o for o in merged if o not in fixed]
+
+    def _order(
+        self, state: ScheduleState, n: int
+    ) -> tuple[list[int], dict[int, tuple[int, int]]]:
+        """A late order and, around each of its steps, the work on its eligible machines.
+
+        Each step and the work around it form a cluster bounded by the cluster's own time
+        span, so the sub-model does not include the frozen work between distant steps.
+        """
         c = self.c
-        jobs = c.problem.jobs
-        late = []
-        for j, chain in enumerate(c.job_ops):
-            due = jobs[j].due
-            if chain and due is not None and slots[chain[-1]][3] > due:
-                late.append(slots[chain[-1]][3])
-        if late:
-            return self.rng.choice(late)
-        return max((s[3] for s in slots), default=0)
+        late = [j for j, t in enumerate(state.tard) if t > 0]
+        if not late:
+            return [], {}
+        weights = [state.tard[x] for x in late]
+        slots = state.slots
+        bounds: dict[int, tuple[int, int]] = {}
+        tries = 0
+        while len(bounds) < n and tries < 8:
+            tries += 1
+            j = self.rng.choices(late, weights=weights)[0]
+            chain = [o for o in c.job_ops[j] if o not in c.fixed and o not in bounds]
+            for o in chain:
+                _, s, _, _ = slots[o]
+                cluster = [o]
+                for m, _, _ in c.ops[o].modes:
+                    seq = state.seq[m]
+                    i = bisect_left(seq, s, key=lambda x: slots[x][1])
+                    # mostly the work queued before the step (what delays it), some after
+                    lo_i = max(0, i - ORDER_QUEUE + 1)
+                    cluster.extend(
+                        x for x in seq[lo_i : lo_i + ORDER_QUEUE + 1] if x not in c.fixed
+                    )
+                lo = min(slots[x][1] for x in cluster)
+                hi = max(slots[x][3] for x in cluster)
+                for x in cluster:
+                    old = bounds.get(x)
+                    bounds[x] = (lo, hi) if old is None else (min(old[0], lo), max(old[1], hi))
+        return list(bounds), bounds
 
     def adapt(self, kind: str, solved: bool) -> None:
         factor = 1.1 if solved else 0.8
@@ -96,26 +161,28 @@ def improve(
     hood = _Neighbourhoods(c, rng)
     if not hood.movable or inc.slots is None:
         return
+    state = ScheduleState(c, inc.slots)
     for si, stage in enumerate(stages):
         stage_deadline = time.monotonic() + (deadline - time.monotonic()) / (len(stages) - si)
         guide = obj.weighted_tardiness > 0 and (
             stage is None or obj.order[stage] == "weighted_tardiness"
         )
-        current = list(inc.slots)
-        cur_key = objective_key(obj, c.components(current))
+        caps = state.components()
+        cur_key = objective_key(obj, caps)
         it = 0
         while not stop() and time.monotonic() < stage_deadline - 0.05:
             it += 1
             t_it = time.monotonic()
-            kind, free = hood.pick(current)
+            kind, free, bounds = hood.pick(state)
             if not free:
                 continue
-            lo = min(current[o][1] for o in free)
-            hi = max(current[o][3] for o in free)
-            sub = stage_model(c, current, inc.comps, stage, free, lo=lo, hi=hi)
+            slots = state.slots
+            lo = min(slots[o][1] for o in free)
+            hi = max(slots[o][3] for o in free)
+            sub = stage_model(c, state, caps, stage, free, lo=lo, hi=hi, bounds=bounds)
             target = _objective(sub, stage)
             if guide:
-                target = target + _late_guide(c, sub, current)
+                target = target + _late_guide(c, sub, slots)
             t_built = time.monotonic()
             res = run(
                 sub,
@@ -124,22 +191,31 @@ def improve(
                 workers=workers,
                 seed=seed + it,
                 should_stop=stop,
+                complete_hint=COMPLETE_HINT,
+                full_slots=False,
             )
             better = False
-            if res.slots is not None:
-                comps = c.components(res.slots)
+            gain = 0
+            if res.changes:
+                undo = state.update(res.changes)
+                comps = state.components()
                 key = objective_key(obj, comps)
                 if key <= cur_key:
-                    current, cur_key = res.slots, key
-                    better = inc.offer(res.slots, "cpsat", comps)
+                    gain = cur_key[0] - key[0]
+                    cur_key = key
+                    better = inc.offer(state.slots, "cpsat", comps)
+                else:
+                    state.update(undo)
             hood.adapt(kind, res.status == "optimal")
+            hood.reward(kind, gain, time.monotonic() - t_it)
             if trace is not None:
                 trace(
-                    f"it={it} {kind} n={len(free)} {res.status} better={better} "
+                    f"it={it} {kind} n={len(free)} {res.status} better={better} gain={gain} "
                     f"build={t_built - t_it:.2f}s total={time.monotonic() - t_it:.2f}s"
                 )
 
 
+COMPLETE_HINT = True
 SUB_LIMIT_S = 1.0
 
 

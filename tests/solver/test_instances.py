@@ -7,11 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from scheduling.solver import verify
+from scheduling.solver import solve, verify
 from scheduling.solver.bench import find_bounds, main
 from scheduling.solver.calendars import Calendar
+from scheduling.solver.compiled import Compiled
+from scheduling.solver.dispatch import dispatch
 from scheduling.solver.generate import generate_fjsp, generate_jsp, generate_plant
 from scheduling.solver.instances import detect, parse
+from scheduling.solver.state import ScheduleState
 
 from .builders import solved
 
@@ -94,3 +97,34 @@ def test_calendar_arithmetic() -> None:
     for t_lo, t_hi, offset in cal.pieces(0, 300, 80):
         for t in (t_lo, t_hi):
             assert cal.work_end(t, 80) == t + offset
+
+
+def test_large_neighbourhood_search_keeps_plant_schedules_valid() -> None:
+    plant = generate_plant(120, 6, seed=5)
+    seen: list[int] = []
+    solution = solve(
+        plant,
+        time_limit_s=2.5,
+        strategy="lns",
+        on_progress=lambda p: seen.append(p.objective),
+    )
+    assert verify(plant, solution) == []
+    assert solution.objective is not None and solution.objective <= seen[0]
+
+
+def test_incremental_schedule_state_matches_a_full_recount() -> None:
+    plant = generate_plant(60, 4, seed=7)
+    c = Compiled(plant)
+    slots = dispatch(c, "edd")
+    assert slots is not None
+    state = ScheduleState(c, slots)
+    assert state.components() == c.components(slots)
+    other = dispatch(c, "spt")
+    assert other is not None
+    # move a third of the operations to where another rule put them, then undo
+    changes = {o: other[o] for o in range(0, len(slots), 3)}
+    undo = state.update(changes)
+    mixed = [changes.get(o, s) for o, s in enumerate(slots)]
+    assert state.components() == c.components(mixed)
+    state.update(undo)
+    assert state.components() == c.components(slots)
