@@ -68,6 +68,10 @@ urlpatterns = [
     path("calendars/shifts/<int:pk>/delete/", views_calendars.shift_delete, name="shift-delete"),
     path("calendars/exceptions/new/", views_calendars.exception_create, name="exception-create"),
     path(
+        "calendars/exceptions/<int:pk>/edit/", views_calendars.exception_edit, name="exception-edit"
+    ),
+    path("calendars/overtime/<int:pk>/edit/", views_calendars.overtime_edit, name="overtime-edit"),
+    path(
         "calendars/exceptions/<int:pk>/delete/",
         views_calendars.exception_delete,
         name="exception-delete",

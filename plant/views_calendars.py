@@ -99,6 +99,44 @@ def exception_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+def exception_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    plant = require_plant(request)
+    exception = access_record(
+        request.user, CalendarException.objects.for_plant(plant), pk, edit=True
+    )
+    initial = {f: getattr(exception, f) for f in ("kind", "machine", "start", "end", "reason")}
+    form = forms.CalendarExceptionForm(request.POST or None, plant=plant, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            create_calendar_exception(plant=plant, exception=exception, **form.cleaned_data)
+        except RuleViolation as error:
+            forms.show_rule_violation(form, error)
+        else:
+            messages.success(request, "Calendar exception changed.")
+            return redirect("plant:calendars")
+    context = {"form": form, "title": f"Change {exception.get_kind_display().lower()}"}
+    return render(request, "plant/calendar_form.html", context, status=_status(request, form))
+
+
+@login_required
+def overtime_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    plant = require_plant(request)
+    offer = access_record(request.user, OvertimeOffer.objects.for_plant(plant), pk, edit=True)
+    initial = {f: getattr(offer, f) for f in ("machine", "start", "end", "cost_per_hour", "note")}
+    form = forms.OvertimeOfferForm(request.POST or None, plant=plant, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            create_overtime_offer(offer=offer, **form.cleaned_data)
+        except RuleViolation as error:
+            forms.show_rule_violation(form, error)
+        else:
+            messages.success(request, "Overtime offer changed.")
+            return redirect("plant:calendars")
+    context = {"form": form, "title": f"Change overtime on {offer.machine.code}"}
+    return render(request, "plant/calendar_form.html", context, status=_status(request, form))
+
+
+@login_required
 def overtime_create(request: HttpRequest) -> HttpResponse:
     plant = require_plant(request)
     check_can_edit(request)

@@ -29,8 +29,9 @@ def create_calendar_exception(
     end: dt.datetime,
     machine: Machine | None = None,
     reason: str = "",
+    exception: CalendarException | None = None,
 ) -> CalendarException:
-    """Record a holiday, maintenance window or extra shift.
+    """Record a holiday, maintenance window or extra shift, or change `exception` to this.
 
     Refuses one that overlaps another exception of the same scope (the plant, or the same
     machine), since which of the two holds would be ambiguous. Locks the plant row.
@@ -51,6 +52,7 @@ def create_calendar_exception(
             CalendarException.objects.filter(
                 plant=plant, machine=machine, start__lt=end, end__gt=start
             )
+            .exclude(pk=exception.pk if exception else None)
             .order_by("start")
             .first()
         )
@@ -60,9 +62,11 @@ def create_calendar_exception(
                 f"{clash.start:%Y-%m-%d %H:%M}–{clash.end:%Y-%m-%d %H:%M} UTC.",
                 detail={"start": ["Overlaps another exception."]},
             )
-        return CalendarException.objects.create(
-            plant=plant, machine=machine, kind=kind, start=start, end=end, reason=reason
-        )
+        record = exception or CalendarException(plant=plant)
+        record.machine, record.kind, record.start, record.end = machine, kind, start, end
+        record.reason = reason
+        record.save()
+        return record
 
 
 def create_overtime_offer(
@@ -72,8 +76,10 @@ def create_overtime_offer(
     end: dt.datetime,
     cost_per_hour: Decimal,
     note: str = "",
+    offer: OvertimeOffer | None = None,
 ) -> OvertimeOffer:
-    """Offer a machine for extra work in a window. Offers of one machine may not overlap."""
+    """Offer a machine for extra work in a window, or change `offer` to this. Offers of one
+    machine may not overlap."""
     _check_span(start, end)
     if Decimal(cost_per_hour) < 0:
         raise RuleViolation(
@@ -82,13 +88,11 @@ def create_overtime_offer(
         )
     with transaction.atomic():
         lock_plant(machine.plant_id)
-        if OvertimeOffer.objects.filter(machine=machine, start__lt=end, end__gt=start).exists():
+        others = OvertimeOffer.objects.filter(machine=machine, start__lt=end, end__gt=start)
+        if others.exclude(pk=offer.pk if offer else None).exists():
             raise RuleViolation(f"{machine.code} already has an overtime offer in that window.")
-        return OvertimeOffer.objects.create(
-            plant_id=machine.plant_id,
-            machine=machine,
-            start=start,
-            end=end,
-            cost_per_hour=Decimal(cost_per_hour),
-            note=note,
-        )
+        record = offer or OvertimeOffer(plant_id=machine.plant_id)
+        record.machine, record.start, record.end, record.note = machine, start, end, note
+        record.cost_per_hour = Decimal(cost_per_hour)
+        record.save()
+        return record

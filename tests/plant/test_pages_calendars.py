@@ -200,3 +200,72 @@ def test_the_matrix_shows_families_by_families_and_a_viewer_cannot_type_in_it(
     page = client.get(reverse("plant:changeover-detail", args=[wc.pk])).content.decode()
     assert a.code in page and b.code in page and "35" in page
     assert 'name="minutes"' not in page
+
+
+def test_a_manager_moves_a_holiday_and_an_overlap_with_another_is_still_refused(
+    manager_client, plant
+) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    from django.urls import reverse
+
+    from plant.models import CalendarException
+    from plant.services.calendars import create_calendar_exception
+
+    day = dt.datetime(2026, 12, 24, 23, tzinfo=dt.UTC)
+    first = create_calendar_exception(
+        plant=plant, kind="holiday", start=day, end=day + dt.timedelta(days=1)
+    )
+    create_calendar_exception(
+        plant=plant,
+        kind="holiday",
+        start=day + dt.timedelta(days=7),
+        end=day + dt.timedelta(days=8),
+    )
+    url = reverse("plant:exception-edit", args=[first.pk])
+    form = {
+        "kind": "holiday",
+        "machine": "",
+        "start": "2026-12-25T00:00",
+        "end": "2026-12-27T00:00",
+        "reason": "Christmas",
+    }
+    assert manager_client.post(url, form).status_code == 302
+    first.refresh_from_db()
+    assert (first.end - first.start) == dt.timedelta(days=2) and first.reason == "Christmas"
+    form.update(start="2026-12-30T00:00", end="2027-01-02T00:00")
+    response = manager_client.post(url, form)
+    assert "overlaps holiday" in response.content.decode()
+    first.refresh_from_db()
+    assert first.reason == "Christmas" and CalendarException.objects.count() == 2
+
+
+def test_an_overtime_offer_can_be_changed_but_not_made_negative(manager_client, plant) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+    from decimal import Decimal
+
+    from django.urls import reverse
+
+    from plant.services.calendars import create_overtime_offer
+    from tests.factories.plant import MachineFactory
+
+    machine = MachineFactory(work_centre__plant=plant)
+    start = dt.datetime(2026, 12, 5, 5, tzinfo=dt.UTC)
+    offer = create_overtime_offer(
+        machine=machine, start=start, end=start + dt.timedelta(hours=8), cost_per_hour=Decimal("80")
+    )
+    url = reverse("plant:overtime-edit", args=[offer.pk])
+    form = {
+        "machine": machine.pk,
+        "start": "2026-12-05T06:00",
+        "end": "2026-12-05T12:00",
+        "cost_per_hour": "95",
+        "note": "",
+    }
+    assert manager_client.post(url, form).status_code == 302
+    offer.refresh_from_db()
+    assert offer.cost_per_hour == Decimal("95") and offer.end - offer.start == dt.timedelta(hours=6)
+    form["cost_per_hour"] = "-5"
+    assert manager_client.post(url, form).status_code in (200, 422)
+    offer.refresh_from_db()
+    assert offer.cost_per_hour == Decimal("95")

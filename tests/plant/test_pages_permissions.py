@@ -54,7 +54,9 @@ def records(plant):  # type: ignore[no-untyped-def]
         "shift-edit": {"pk": shift.pk},
         "shift-delete": {"pk": shift.pk},
         "exception-delete": {"pk": exception.pk},
+        "exception-edit": {"pk": exception.pk},
         "overtime-delete": {"pk": offer.pk},
+        "overtime-edit": {"pk": offer.pk},
         "changeover": {"pk": machine.work_centre.pk},
     }
 
