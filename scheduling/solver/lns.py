@@ -92,9 +92,7 @@ class _Neighbourhoods:
         merged = heapq.merge(*state.seq, key=lambda o: state.slots[o][1])
         return [o for o in merged if o not in fixed]
 
-    def _order(
-        self, state: ScheduleState, n: int
-    ) -> tuple[list[int], dict[int, tuple[int, int]]]:
+    def _order(self, state: ScheduleState, n: int) -> tuple[list[int], dict[int, tuple[int, int]]]:
         """A late order and, around each of its steps, the work on its eligible machines.
 
         Each step and the work around it form a cluster bounded by the cluster's own time
