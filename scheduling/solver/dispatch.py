@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 from .compiled import Compiled, MachineInfo, OpInfo, Slot
 
-RULES: tuple[str, ...] = ("atcs", "edd", "fifo", "slack", "atcs3", "mwkr", "ect", "spt")
+RULES: tuple[str, ...] = ("atcs", "atcs3", "edd", "slack", "fifo", "ect", "mwkr", "spt")
 
 INF = 1 << 60
 

@@ -61,7 +61,7 @@ def solve(
     def stop() -> bool:
         return time.monotonic() >= deadline or (should_stop is not None and should_stop())
 
-    construct(c, inc, budget_s=min(time_limit_s * 0.15, 10.0), stop=stop)
+    construct(c, inc, budget_s=min(time_limit_s * 0.1, 10.0), stop=stop)
     if problem.objective.mode == "weighted":
         inc.set_bound(simple_bound(c))
     n_modes = sum(len(op.modes) for op in c.ops)
@@ -88,6 +88,8 @@ def construct(c: Compiled, inc: Incumbent, *, budget_s: float, stop: Callable[[]
         obj.weight(k) == 0 for k in COMPONENTS if k != "makespan"
     )
     rules = ("mwkr", "ect", "spt", "fifo", "slack", "edd") if makespan_only else RULES
+    # the greedy pass keeps every rule but maximum lags, so only then is a check needed
+    check = any(op.max_lag is not None for op in c.ops)
     t0 = time.monotonic()
     for rule in rules:
         if inc.slots is not None and (time.monotonic() - t0 > budget_s or stop()):
@@ -96,15 +98,10 @@ def construct(c: Compiled, inc: Incumbent, *, budget_s: float, stop: Callable[[]
         if slots is None:
             continue
         comps = c.components(slots)
-        trial = Solution(
-            status="feasible",
-            assignments=c.assignments(slots),
-            objective=None,
-            bound=None,
-            gap=None,
-        )
-        if verify(c.problem, trial):
-            continue  # e.g. a maximum lag the greedy pass could not keep
+        if check:
+            trial = Solution("feasible", c.assignments(slots), None, None, None)
+            if verify(c.problem, trial):
+                continue  # a maximum lag the greedy pass could not keep
         inc.offer(slots, f"dispatch:{rule}", comps)
 
 
