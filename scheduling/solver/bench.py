@@ -296,7 +296,10 @@ def bench_random(args: argparse.Namespace, out: Callable[[str], None]) -> list[d
         ("fjsp-60x10", generate_fjsp(60, 10, 3)),
     ]
     records: list[dict[str, object]] = []
-    out(f"{'instance':<12} {'ops':>5} {'takt':>7} {'baseline':>8} {'takt_first_s':>12} ver")
+    out(
+        f"{'instance':<12} {'ops':>5} {'takt':>7} {'baseline':>8} {'lb':>6} "
+        f"{'takt_first_s':>12} {'base_first_s':>12} verified"
+    )
     for name, problem in cases:
         n_ops = sum(len(j.operations) for j in problem.jobs)
         mine = run_one(
@@ -315,9 +318,11 @@ def bench_random(args: argparse.Namespace, out: Callable[[str], None]) -> list[d
             seed=0,
             use_baseline=True,
         )
+        lb = max((r.lower_bound or 0) for r in (mine, base))
         out(
             f"{name:<12} {n_ops:>5} {mine.makespan or '-':>7} {base.makespan or '-':>8} "
-            f"{_fmt(mine.time_to_first_s, 2):>12} {'yes' if mine.verified else 'NO'}"
+            f"{lb:>6} {_fmt(mine.time_to_first_s, 2):>12} {_fmt(base.time_to_first_s, 2):>12} "
+            f"{'yes' if mine.verified and base.verified else 'NO'}"
         )
         records.append(
             {

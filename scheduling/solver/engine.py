@@ -19,6 +19,7 @@ from .state import ScheduleState
 FULL_MODEL_MAX_MODES = 700
 # With calendars and changeovers the whole model presolves slowly; LNS takes over sooner.
 FULL_MODEL_MAX_MODES_CALENDARS = 120
+UNHINTED_MAX_MODES = 40_000
 
 
 def solve(
@@ -70,10 +71,13 @@ def solve(
         strategy == "auto"
         and n_modes <= (FULL_MODEL_MAX_MODES if simple else FULL_MODEL_MAX_MODES_CALENDARS)
     )
+    # Large plain job shops: CP-SAT's own LNS on the whole model beats ours, and a hint
+    # (which presolve must keep feasible) makes it worse; the construction only bounds it.
+    unhinted = strategy == "auto" and simple and not full and n_modes <= UNHINTED_MAX_MODES
     proven = False
     if not stop():
-        if full or inc.slots is None:
-            proven = _solve_full(c, inc, deadline, workers, seed, stop)
+        if full or unhinted or inc.slots is None:
+            proven = _solve_full(c, inc, deadline, workers, seed, stop, hint=not unhinted)
         else:
             improve(c, inc, deadline=deadline, workers=workers, seed=seed, stop=stop, trace=trace)
     return finish(c, inc, started, proven)
@@ -146,9 +150,10 @@ def stage_model(
     lo: int = 0,
     hi: int | None = None,
     bounds: Mapping[int, tuple[int, int]] | None = None,
+    hint: bool = True,
 ) -> SubModel:
     """A model of `free` around `state`; in lexicographic stage k, earlier components <= caps."""
-    sub = SubModel(c, state, free, lo=lo, hi=hi, bounds=bounds)
+    sub = SubModel(c, state, free, lo=lo, hi=hi, bounds=bounds, hint=hint)
     if stage is not None and state is not None:
         for name in c.problem.objective.order[:stage]:
             sub.model.add(sub.components[name] <= caps[name])
@@ -162,6 +167,7 @@ def _solve_full(
     workers: int,
     seed: int,
     stop: Callable[[], bool],
+    hint: bool = True,
 ) -> bool:
     """The whole model in one CP-SAT run per stage; True when proven optimal."""
     obj = c.problem.objective
@@ -179,7 +185,7 @@ def _solve_full(
         if makespan_only and inc.slots is not None:
             hi = inc.comps["makespan"]
         state = ScheduleState(c, inc.slots) if inc.slots is not None else None
-        sub = stage_model(c, state, inc.comps, stage, list(range(len(c.ops))), hi=hi)
+        sub = stage_model(c, state, inc.comps, stage, list(range(len(c.ops))), hi=hi, hint=hint)
 
         def on_solution(slots: list[Slot], value: int, bound: int, st: int | None = stage) -> None:
             inc.offer(slots, "cpsat")
