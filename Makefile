@@ -66,7 +66,8 @@ bench: bench-solver bench-plant bench-gantt
 
 bench-solver: $(STAMP)
 	@mkdir -p bench-results
-	$(PY) -m scheduling.solver.bench $(BENCH_DIR)/jsp $(BENCH_DIR)/fjsp --time-limit $(BENCH_TIME) --workers 2 --seeds 3 --json bench-results/solver.json
+	$(PY) -m scheduling.solver.bench $(BENCH_DIR) --time-limit $(BENCH_TIME) --workers 2 --seeds 3 --json bench-results/public.json
+	$(PY) -m scheduling.solver.bench --random --time-limit $(BENCH_TIME) --json bench-results/random.json
 
 bench-plant: $(STAMP)
 	$(PY) -m scheduling.solver.bench --plant S --plant M --plant L --time-limit 60
