@@ -70,7 +70,7 @@ bench-solver: $(STAMP)
 	$(PY) -m scheduling.solver.bench --random --time-limit $(BENCH_TIME) --json bench-results/random.json
 
 bench-plant: $(STAMP)
-	$(PY) -m scheduling.solver.bench --plant S --plant M --plant L --time-limit 60
+	for size in S M L; do $(PY) -m scheduling.solver.bench --plant $$size --time-limit 60 || exit 1; done
 
 bench-gantt: $(STAMP) assets
 	$(PY) -m scheduling.bench_gantt --ops 10000 --machines 50 --runs 3
