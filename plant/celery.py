@@ -4,7 +4,6 @@ import os
 from pathlib import Path
 
 from celery import Celery
-from celery.signals import import_modules
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "plant.settings.dev")
 
@@ -21,6 +20,7 @@ def ensure_broker_folders() -> None:
             Path(options[key]).mkdir(parents=True, exist_ok=True)
 
 
-@import_modules.connect
-def _on_import_modules(**_: object) -> None:
+@app.on_after_configure.connect
+def _on_after_configure(**_: object) -> None:
+    # Every process that uses the app (web enqueuing, worker consuming) needs the folders.
     ensure_broker_folders()
