@@ -23,7 +23,7 @@ from plant.models import (
     WorkCentre,
 )
 from plant.services.boms import set_bom_line
-from plant.services.calendars import create_calendar_exception, create_overtime_offer
+from plant.services.calendars import save_calendar_exception, save_overtime_offer
 from plant.services.routings import EligibleMachineSpec, OperationSpec, save_routing
 
 PLANT_CODE = "NW1"
@@ -387,14 +387,14 @@ def _load_calendars(plant: Plant, machines: dict[str, Machine], today: dt.date) 
             dt.datetime.combine(monday + dt.timedelta(days=day_offset), dt.time(hour)), tz
         )
 
-    create_calendar_exception(
+    save_calendar_exception(
         plant=plant,
         kind="holiday",
         start=at(11, 0),
         end=at(12, 0),
         reason="Bridge day (plant closed)",
     )
-    create_calendar_exception(
+    save_calendar_exception(
         plant=plant,
         kind="maintenance",
         machine=machines["FUR-01"],
@@ -402,7 +402,7 @@ def _load_calendars(plant: Plant, machines: dict[str, Machine], today: dt.date) 
         end=at(8, 18),
         reason="Annual furnace inspection",
     )
-    create_calendar_exception(
+    save_calendar_exception(
         plant=plant,
         kind="maintenance",
         machine=machines["MIL-01"],
@@ -412,7 +412,7 @@ def _load_calendars(plant: Plant, machines: dict[str, Machine], today: dt.date) 
     )
     for week in range(3):
         for code in ("MIL-01", "LAT-01", "FUR-01", "GRD-02"):
-            create_overtime_offer(
+            save_overtime_offer(
                 machine=machines[code],
                 start=at(7 * week + 5, 6),
                 end=at(7 * week + 5, 14),

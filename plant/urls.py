@@ -66,17 +66,17 @@ urlpatterns = [
     ),
     path("calendars/shifts/<int:pk>/edit/", views_calendars.shift_edit, name="shift-edit"),
     path("calendars/shifts/<int:pk>/delete/", views_calendars.shift_delete, name="shift-delete"),
-    path("calendars/exceptions/new/", views_calendars.exception_create, name="exception-create"),
+    path("calendars/exceptions/new/", views_calendars.exception_form, name="exception-create"),
     path(
-        "calendars/exceptions/<int:pk>/edit/", views_calendars.exception_edit, name="exception-edit"
+        "calendars/exceptions/<int:pk>/edit/", views_calendars.exception_form, name="exception-edit"
     ),
-    path("calendars/overtime/<int:pk>/edit/", views_calendars.overtime_edit, name="overtime-edit"),
+    path("calendars/overtime/<int:pk>/edit/", views_calendars.overtime_form, name="overtime-edit"),
     path(
         "calendars/exceptions/<int:pk>/delete/",
         views_calendars.exception_delete,
         name="exception-delete",
     ),
-    path("calendars/overtime/new/", views_calendars.overtime_create, name="overtime-create"),
+    path("calendars/overtime/new/", views_calendars.overtime_form, name="overtime-create"),
     path(
         "calendars/overtime/<int:pk>/delete/",
         views_calendars.overtime_delete,

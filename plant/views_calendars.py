@@ -18,7 +18,7 @@ from plant import forms, selectors
 from plant.access import access_record
 from plant.errors import RuleViolation
 from plant.models import CalendarException, OvertimeOffer, Shift, ShiftPattern
-from plant.services.calendars import create_calendar_exception, create_overtime_offer
+from plant.services.calendars import save_calendar_exception, save_overtime_offer
 from plant.services.records import delete_record, save_record
 from plant.views_masterdata import SHIFT_PATTERNS, check_can_edit, require_plant
 
@@ -82,74 +82,52 @@ def shift_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def exception_create(request: HttpRequest) -> HttpResponse:
+def exception_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     plant = require_plant(request)
     check_can_edit(request)
-    form = forms.CalendarExceptionForm(request.POST or None, plant=plant)
-    if request.method == "POST" and form.is_valid():
-        try:
-            create_calendar_exception(plant=plant, **form.cleaned_data)
-        except RuleViolation as error:
-            forms.show_rule_violation(form, error)
-        else:
-            messages.success(request, "Calendar exception added.")
-            return redirect("plant:calendars")
-    context = {"form": form, "title": "New calendar exception"}
-    return render(request, "plant/calendar_form.html", context, status=_status(request, form))
-
-
-@login_required
-def exception_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    plant = require_plant(request)
-    exception = access_record(
-        request.user, CalendarException.objects.for_plant(plant), pk, edit=True
-    )
-    initial = {f: getattr(exception, f) for f in ("kind", "machine", "start", "end", "reason")}
+    exception = None
+    initial: dict[str, Any] = {}
+    if pk is not None:
+        queryset = CalendarException.objects.for_plant(plant)
+        exception = access_record(request.user, queryset, pk, edit=True)
+        initial = {f: getattr(exception, f) for f in ("kind", "machine", "start", "end", "reason")}
     form = forms.CalendarExceptionForm(request.POST or None, plant=plant, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            create_calendar_exception(plant=plant, exception=exception, **form.cleaned_data)
+            save_calendar_exception(plant=plant, exception=exception, **form.cleaned_data)
         except RuleViolation as error:
             forms.show_rule_violation(form, error)
         else:
-            messages.success(request, "Calendar exception changed.")
+            messages.success(request, "Calendar exception saved.")
             return redirect("plant:calendars")
-    context = {"form": form, "title": f"Change {exception.get_kind_display().lower()}"}
+    title = (
+        f"Change {exception.get_kind_display().lower()}" if exception else "New calendar exception"
+    )
+    context = {"form": form, "title": title}
     return render(request, "plant/calendar_form.html", context, status=_status(request, form))
 
 
 @login_required
-def overtime_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def overtime_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     plant = require_plant(request)
-    offer = access_record(request.user, OvertimeOffer.objects.for_plant(plant), pk, edit=True)
-    initial = {f: getattr(offer, f) for f in ("machine", "start", "end", "cost_per_hour", "note")}
+    check_can_edit(request)
+    offer = None
+    initial: dict[str, Any] = {}
+    if pk is not None:
+        offer = access_record(request.user, OvertimeOffer.objects.for_plant(plant), pk, edit=True)
+        fields = ("machine", "start", "end", "cost_per_hour", "note")
+        initial = {f: getattr(offer, f) for f in fields}
     form = forms.OvertimeOfferForm(request.POST or None, plant=plant, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            create_overtime_offer(offer=offer, **form.cleaned_data)
+            save_overtime_offer(offer=offer, **form.cleaned_data)
         except RuleViolation as error:
             forms.show_rule_violation(form, error)
         else:
-            messages.success(request, "Overtime offer changed.")
+            messages.success(request, "Overtime offer saved.")
             return redirect("plant:calendars")
-    context = {"form": form, "title": f"Change overtime on {offer.machine.code}"}
-    return render(request, "plant/calendar_form.html", context, status=_status(request, form))
-
-
-@login_required
-def overtime_create(request: HttpRequest) -> HttpResponse:
-    plant = require_plant(request)
-    check_can_edit(request)
-    form = forms.OvertimeOfferForm(request.POST or None, plant=plant)
-    if request.method == "POST" and form.is_valid():
-        try:
-            create_overtime_offer(**form.cleaned_data)
-        except RuleViolation as error:
-            forms.show_rule_violation(form, error)
-        else:
-            messages.success(request, "Overtime offer added.")
-            return redirect("plant:calendars")
-    context = {"form": form, "title": "New overtime offer"}
+    title = f"Change overtime on {offer.machine.code}" if offer else "New overtime offer"
+    context = {"form": form, "title": title}
     return render(request, "plant/calendar_form.html", context, status=_status(request, form))
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from plant.access import check_role
+from plant.access import access_record, check_role
 from plant.models import Role
 from scheduling.models import ProductionOrder, ScheduleRun
 
@@ -12,8 +12,6 @@ PLAN = frozenset({Role.MANAGER})
 
 
 def access_run(user: Any, pk: Any, *, plan: bool = False) -> ScheduleRun:
-    from plant.access import access_record
-
     run = access_record(user, ScheduleRun.objects.select_related("plant"), pk)
     if plan:
         check_role(user, PLAN, "plan schedules")
@@ -21,8 +19,6 @@ def access_run(user: Any, pk: Any, *, plan: bool = False) -> ScheduleRun:
 
 
 def access_order(user: Any, pk: Any, *, edit: bool = False) -> ProductionOrder:
-    from plant.access import access_record
-
     order = access_record(user, ProductionOrder.objects.select_related("item", "plant"), pk)
     if edit:
         check_role(user, PLAN, "change production orders")

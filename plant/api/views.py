@@ -33,7 +33,7 @@ from plant.models import (
     WorkCentre,
 )
 from plant.services.boms import set_bom_line
-from plant.services.calendars import create_calendar_exception, create_overtime_offer
+from plant.services.calendars import save_calendar_exception, save_overtime_offer
 from plant.services.records import delete_record, save_record
 from plant.services.routings import save_routing
 from plant.services.shift_patterns import save_shift_pattern
@@ -355,7 +355,7 @@ class CalendarExceptionViewSet(MasterDataViewSet):
     http_method_names = ["get", "post", "delete", "head", "options"]
 
     def write(self, data: dict[str, Any], instance: Any) -> models.Model:
-        return create_calendar_exception(**data)
+        return save_calendar_exception(**data)
 
 
 @documented(
@@ -373,4 +373,4 @@ class OvertimeOfferViewSet(MasterDataViewSet):
 
     def write(self, data: dict[str, Any], instance: Any) -> models.Model:
         data.pop("plant")
-        return create_overtime_offer(**data)
+        return save_overtime_offer(**data)

@@ -21,7 +21,7 @@ def _check_span(start: dt.datetime, end: dt.datetime) -> None:
         )
 
 
-def create_calendar_exception(
+def save_calendar_exception(
     *,
     plant: Plant,
     kind: str,
@@ -31,7 +31,7 @@ def create_calendar_exception(
     reason: str = "",
     exception: CalendarException | None = None,
 ) -> CalendarException:
-    """Record a holiday, maintenance window or extra shift, or change `exception` to this.
+    """Record a holiday, maintenance window or extra shift; with `exception`, change that one.
 
     Refuses one that overlaps another exception of the same scope (the plant, or the same
     machine), since which of the two holds would be ambiguous. Locks the plant row.
@@ -69,7 +69,7 @@ def create_calendar_exception(
         return record
 
 
-def create_overtime_offer(
+def save_overtime_offer(
     *,
     machine: Machine,
     start: dt.datetime,
@@ -78,8 +78,8 @@ def create_overtime_offer(
     note: str = "",
     offer: OvertimeOffer | None = None,
 ) -> OvertimeOffer:
-    """Offer a machine for extra work in a window, or change `offer` to this. Offers of one
-    machine may not overlap."""
+    """Offer a machine for extra work in a window; with `offer`, change that one. Offers of
+    one machine may not overlap."""
     _check_span(start, end)
     if Decimal(cost_per_hour) < 0:
         raise RuleViolation(

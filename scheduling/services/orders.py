@@ -11,14 +11,18 @@ from scheduling.models import ProductionOrder
 
 
 def save_order(*, order: ProductionOrder) -> ProductionOrder:
-    """Validate and save an order (new or changed). Only made items with a routing qualify."""
-    if order.status in (ProductionOrder.Status.DONE, ProductionOrder.Status.CANCELLED) and order.pk:
-        previous = (
+    """Validate and save an order (new or changed) for a made item of the order's plant.
+
+    A done or cancelled order (as stored) can no longer be changed.
+    """
+    final = (ProductionOrder.Status.DONE, ProductionOrder.Status.CANCELLED)
+    if order.pk:
+        stored = (
             ProductionOrder.objects.filter(pk=order.pk).values_list("status", flat=True).first()
         )
-        if previous in (ProductionOrder.Status.DONE, ProductionOrder.Status.CANCELLED):
+        if stored in final:
             raise StateConflict(
-                f"Order {order.external_ref} is {previous}; it can no longer be changed."
+                f"Order {order.external_ref} is {stored}; it can no longer be changed."
             )
     item = order.item
     if item.plant_id != order.plant_id:

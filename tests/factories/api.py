@@ -8,7 +8,7 @@ from typing import Any
 
 from plant import models
 from plant.services.boms import set_bom_line
-from plant.services.calendars import create_calendar_exception, create_overtime_offer
+from plant.services.calendars import save_calendar_exception, save_overtime_offer
 from tests.factories.plant import (
     FamilyFactory,
     ItemFactory,
@@ -31,10 +31,10 @@ def master_data(plant: models.Plant) -> dict[type[Any], Any]:
     pattern = ShiftPatternFactory(plant=plant)
     ShiftFactory(pattern=pattern)
     start = dt.datetime(2030, 1, 1, 6, tzinfo=dt.UTC)
-    exception = create_calendar_exception(
+    exception = save_calendar_exception(
         plant=plant, kind="holiday", start=start, end=start + dt.timedelta(days=1)
     )
-    offer = create_overtime_offer(
+    offer = save_overtime_offer(
         machine=machine, start=start, end=start + dt.timedelta(hours=4), cost_per_hour=Decimal(50)
     )
     changeover = models.Changeover.objects.create(

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from plant.calendars import hours, merge, shift_spans, subtract, working_spans
-from plant.services.calendars import create_calendar_exception
+from plant.services.calendars import save_calendar_exception
 from tests.factories.plant import MachineFactory, ShiftFactory, ShiftPatternFactory
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -78,17 +78,17 @@ def test_holidays_remove_and_extra_shifts_add_working_time(plant) -> None:  # ty
     # Week of Monday 2 November 2026 (CET, UTC+1): 5 x 8 h.
     start, end = utc(2026, 11, 1, 23), utc(2026, 11, 8, 23)
     assert hours(working_spans(plant, [machine], start, end)[machine.pk]) == 40
-    create_calendar_exception(
+    save_calendar_exception(
         plant=plant, kind="holiday", start=utc(2026, 11, 3, 23), end=utc(2026, 11, 4, 23)
     )
-    create_calendar_exception(
+    save_calendar_exception(
         plant=plant,
         kind="maintenance",
         machine=machine,
         start=utc(2026, 11, 2, 5),
         end=utc(2026, 11, 2, 7),
     )
-    create_calendar_exception(
+    save_calendar_exception(
         plant=plant, kind="extra_shift", start=utc(2026, 11, 7, 5), end=utc(2026, 11, 7, 13)
     )
     spans = working_spans(plant, [machine, other], start, end)

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from plant.models import CalendarException, Changeover, OvertimeOffer, Shift
-from plant.services.calendars import create_calendar_exception
+from plant.services.calendars import save_calendar_exception
 from tests.factories.plant import (
     FamilyFactory,
     MachineFactory,
@@ -92,7 +92,7 @@ def test_summer_time_is_respected_when_entering_an_exception(manager_client, pla
 
 
 def test_overlapping_exceptions_are_refused_with_the_clash_named(manager_client, plant) -> None:  # type: ignore[no-untyped-def]
-    create_calendar_exception(
+    save_calendar_exception(
         plant=plant,
         kind="holiday",
         start=dt.datetime(2026, 12, 24, 5, tzinfo=UTC),
@@ -210,13 +210,13 @@ def test_a_manager_moves_a_holiday_and_an_overlap_with_another_is_still_refused(
     from django.urls import reverse
 
     from plant.models import CalendarException
-    from plant.services.calendars import create_calendar_exception
+    from plant.services.calendars import save_calendar_exception
 
     day = dt.datetime(2026, 12, 24, 23, tzinfo=dt.UTC)
-    first = create_calendar_exception(
+    first = save_calendar_exception(
         plant=plant, kind="holiday", start=day, end=day + dt.timedelta(days=1)
     )
-    create_calendar_exception(
+    save_calendar_exception(
         plant=plant,
         kind="holiday",
         start=day + dt.timedelta(days=7),
@@ -246,12 +246,12 @@ def test_an_overtime_offer_can_be_changed_but_not_made_negative(manager_client, 
 
     from django.urls import reverse
 
-    from plant.services.calendars import create_overtime_offer
+    from plant.services.calendars import save_overtime_offer
     from tests.factories.plant import MachineFactory
 
     machine = MachineFactory(work_centre__plant=plant)
     start = dt.datetime(2026, 12, 5, 5, tzinfo=dt.UTC)
-    offer = create_overtime_offer(
+    offer = save_overtime_offer(
         machine=machine, start=start, end=start + dt.timedelta(hours=8), cost_per_hour=Decimal("80")
     )
     url = reverse("plant:overtime-edit", args=[offer.pk])

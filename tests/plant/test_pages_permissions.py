@@ -13,7 +13,7 @@ from django.urls import URLPattern, reverse
 
 from plant import urls as plant_urls
 from plant.models import BOMLine
-from plant.services.calendars import create_calendar_exception, create_overtime_offer
+from plant.services.calendars import save_calendar_exception, save_overtime_offer
 from tests.factories.plant import (
     FamilyFactory,
     ItemFactory,
@@ -35,10 +35,10 @@ def records(plant):  # type: ignore[no-untyped-def]
     line = BOMLine.objects.create(parent=item, component=component, quantity=Decimal(1))
     shift = ShiftFactory(pattern__plant=plant)
     start = dt.datetime(2026, 12, 1, 6, tzinfo=UTC)
-    exception = create_calendar_exception(
+    exception = save_calendar_exception(
         plant=plant, kind="holiday", start=start, end=start + dt.timedelta(hours=8)
     )
-    offer = create_overtime_offer(
+    offer = save_overtime_offer(
         machine=machine, start=start, end=start + dt.timedelta(hours=4), cost_per_hour=Decimal(9)
     )
     return {

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from plant.models import Changeover
 from plant.services.boms import set_bom_line
-from plant.services.calendars import create_calendar_exception, create_overtime_offer
+from plant.services.calendars import save_calendar_exception, save_overtime_offer
 from tests.factories.plant import (
     FamilyFactory,
     ItemFactory,
@@ -49,14 +49,14 @@ def add_rows(plant, n: int) -> None:  # type: ignore[no-untyped-def]
         start = dt.datetime(2026, 12, 1, tzinfo=UTC) + dt.timedelta(
             days=7 * Changeover.objects.count()
         )
-        create_calendar_exception(
+        save_calendar_exception(
             plant=plant,
             kind="maintenance",
             machine=machine,
             start=start,
             end=start + dt.timedelta(hours=4),
         )
-        create_overtime_offer(
+        save_overtime_offer(
             machine=machine,
             start=start,
             end=start + dt.timedelta(hours=4),

@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from plant.errors import InUse, RuleViolation
 from plant.models import BOMLine, CalendarException, Operation, Routing, Shift
 from plant.services.boms import set_bom_line
-from plant.services.calendars import create_calendar_exception, create_overtime_offer
+from plant.services.calendars import save_calendar_exception, save_overtime_offer
 from plant.services.records import delete_record
 from plant.services.routings import EligibleMachineSpec, OperationSpec, save_routing
 from tests.factories.plant import ItemFactory, MachineFactory, ShiftPatternFactory, routed_item
@@ -109,18 +109,18 @@ def test_a_bom_line_needs_a_positive_quantity_and_a_made_parent(plant) -> None: 
 def test_overlapping_calendar_exceptions_of_one_scope_are_refused(plant) -> None:  # type: ignore[no-untyped-def]
     machine = MachineFactory(work_centre__plant=plant)
     start = dt.datetime(2026, 12, 24, tzinfo=UTC)
-    create_calendar_exception(
+    save_calendar_exception(
         plant=plant, kind="holiday", start=start, end=start + dt.timedelta(days=2)
     )
     with pytest.raises(RuleViolation, match="overlaps holiday"):
-        create_calendar_exception(
+        save_calendar_exception(
             plant=plant,
             kind="holiday",
             start=start + dt.timedelta(days=1),
             end=start + dt.timedelta(days=3),
         )
     # Another scope (one machine) may overlap the plant-wide holiday.
-    create_calendar_exception(
+    save_calendar_exception(
         plant=plant,
         kind="maintenance",
         machine=machine,
@@ -134,16 +134,16 @@ def test_an_exception_or_overtime_ending_before_it_starts_is_refused(plant) -> N
     machine = MachineFactory(work_centre__plant=plant)
     start = dt.datetime(2026, 12, 1, 8, tzinfo=UTC)
     with pytest.raises(RuleViolation, match="end must be after the start"):
-        create_calendar_exception(plant=plant, kind="holiday", start=start, end=start)
+        save_calendar_exception(plant=plant, kind="holiday", start=start, end=start)
     with pytest.raises(RuleViolation, match="end must be after the start"):
-        create_overtime_offer(
+        save_overtime_offer(
             machine=machine,
             start=start,
             end=start - dt.timedelta(hours=1),
             cost_per_hour=Decimal("50"),
         )
     with pytest.raises(RuleViolation, match="cannot be negative"):
-        create_overtime_offer(
+        save_overtime_offer(
             machine=machine,
             start=start,
             end=start + dt.timedelta(hours=1),
