@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -41,9 +42,7 @@ def order_list(request: HttpRequest) -> HttpResponse:
     if request.GET.get("late") == "1":
         orders = orders.open().filter(due_at__lt=timezone.now())
     if query := request.GET.get("q", "").strip():
-        orders = orders.filter(external_ref__icontains=query) | orders.filter(
-            item__code__icontains=query
-        )
+        orders = orders.filter(Q(external_ref__icontains=query) | Q(item__code__icontains=query))
     context = {
         "orders": orders[:500],
         "status": status,

@@ -11,7 +11,7 @@ from functools import partial
 
 from django.conf import settings
 from django.db import DatabaseError, transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from plant.errors import DomainError
@@ -54,7 +54,7 @@ class RunMonitor:
     _last_check: float = 0.0
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def _mine(self) -> object:
+    def _mine(self) -> QuerySet[ScheduleRun]:
         return ScheduleRun.objects.filter(
             pk=self.run_id, attempt=self.attempt, status=Status.RUNNING
         )
@@ -65,7 +65,7 @@ class RunMonitor:
             self.points.append(point)
             points = list(self.points[-500:])
         try:
-            self._mine().update(  # type: ignore[attr-defined]
+            self._mine().update(
                 best_objective=progress.objective,
                 bound=progress.bound,
                 gap=progress.gap,
@@ -83,7 +83,7 @@ class RunMonitor:
             return self.cancelled or self.lost
         self._last_check = now
         try:
-            alive = self._mine().update(heartbeat_at=timezone.now())  # type: ignore[attr-defined]
+            alive = self._mine().update(heartbeat_at=timezone.now())
             if not alive:
                 self.lost = True
                 return True

@@ -28,6 +28,21 @@ def test_switching_to_another_plants_id_is_not_found(client, plant, other_plant,
 
 
 def test_healthz_reports_the_database_and_the_broker(client) -> None:  # type: ignore[no-untyped-def]
-    body = client.get("/healthz").json()
-    assert body["database"]["ok"] is True
-    assert "broker" in body
+    response = client.get("/healthz")
+    body = response.json()
+    assert response.status_code == 200 and body["status"] == "ok"
+    assert body["database"]["ok"] is True and body["broker"]["ok"] is True
+
+
+def test_healthz_answers_503_and_names_the_failure_when_the_broker_is_down(
+    client, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    from plant import health
+
+    def refuse():  # type: ignore[no-untyped-def]
+        raise ConnectionRefusedError("broker unreachable")
+
+    monkeypatch.setattr(health.celery_app, "connection_for_write", refuse)
+    response = client.get("/healthz")
+    assert response.status_code == 503 and response.json()["status"] == "degraded"
+    assert response.json()["broker"] == {"ok": False, "error": "broker unreachable"}

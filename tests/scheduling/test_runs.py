@@ -30,6 +30,13 @@ def new_run(plant, horizon, **kwargs) -> ScheduleRun:  # type: ignore[no-untyped
     )
 
 
+def claimed_by_a_worker_that_went_silent(run: ScheduleRun) -> None:
+    claim_run(run_id=run.pk, attempt=1, worker="dead")
+    ScheduleRun.objects.filter(pk=run.pk).update(
+        heartbeat_at=timezone.now() - dt.timedelta(minutes=5)
+    )
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_run_is_enqueued_only_after_its_row_is_committed(demo_plant, horizon, no_enqueue) -> None:  # type: ignore[no-untyped-def]
     run = new_run(demo_plant, horizon)
@@ -118,10 +125,7 @@ def test_a_stale_run_is_requeued_with_a_new_attempt_and_the_old_one_can_no_longe
     demo_plant, horizon, no_enqueue
 ) -> None:  # type: ignore[no-untyped-def]
     run = new_run(demo_plant, horizon)
-    claim_run(run_id=run.pk, attempt=1, worker="dead")
-    ScheduleRun.objects.filter(pk=run.pk).update(
-        heartbeat_at=timezone.now() - dt.timedelta(minutes=5)
-    )
+    claimed_by_a_worker_that_went_silent(run)
     assert sweep_stale_runs(stale_after_s=60, max_attempts=2) == {"requeued": 1, "failed": 0}
     assert no_enqueue[-1] == (run.pk, 2)
     assert claim_run(run_id=run.pk, attempt=1, worker="zombie") is False
@@ -134,10 +138,7 @@ def test_a_run_that_keeps_losing_its_worker_fails_with_a_reason(
     demo_plant, horizon, no_enqueue
 ) -> None:  # type: ignore[no-untyped-def]
     run = new_run(demo_plant, horizon)
-    claim_run(run_id=run.pk, attempt=1, worker="dead")
-    ScheduleRun.objects.filter(pk=run.pk).update(
-        heartbeat_at=timezone.now() - dt.timedelta(minutes=5)
-    )
+    claimed_by_a_worker_that_went_silent(run)
     assert sweep_stale_runs(stale_after_s=60, max_attempts=1) == {"requeued": 0, "failed": 1}
     run.refresh_from_db()
     assert run.status == Status.FAILED and "stopped responding" in run.error
