@@ -57,3 +57,40 @@ def actor_for(user, operator=None) -> Actor:  # type: ignore[no-untyped-def]
 
 def new_id() -> uuid.UUID:
     return uuid.uuid4()
+
+
+def publish_plan(floor: Floor, orders: list[ProductionOrder] | None = None):  # type: ignore[no-untyped-def]
+    """A published run planning each order's step k on machine k (one hour each, in order)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from scheduling.models import ScheduledOperation, ScheduleRun
+
+    now = timezone.now().replace(second=0, microsecond=0)
+    ScheduleRun.objects.filter(plant=floor.plant).update(is_published=False)
+    run = ScheduleRun.objects.create(
+        plant=floor.plant,
+        name="Published",
+        status="succeeded",
+        horizon_start=now - dt.timedelta(hours=2),
+        horizon_end=now + dt.timedelta(days=3),
+        kpis={"on_time_pct": 100},
+        is_published=True,
+        published_at=now,
+    )
+    for slot, order in enumerate(orders or [floor.order]):
+        for k, step in enumerate(floor.steps):
+            start = now + dt.timedelta(hours=slot + k)
+            machine = floor.machines[k % len(floor.machines)]
+            ScheduledOperation.objects.create(
+                run=run,
+                order=order,
+                operation=step,
+                machine=machine,
+                machine_label=machine.code,
+                setup_start=start,
+                start=start,
+                end=start + dt.timedelta(hours=1),
+            )
+    return run
