@@ -36,3 +36,10 @@ class EventIdReused(StateConflict):
     """An event id already names a different action: a client bug, never a retry."""
 
     code = "event_id_reused"
+
+
+class PreconditionRequired(RuleViolation):
+    """The API needs If-Match with the version the client saw (HTTP 428)."""
+
+    code = "precondition_required"
+    status = 428
