@@ -154,7 +154,11 @@ def floor_operation(
 ) -> HttpResponse:
     machine = access_machine(request.user, pk, act=True)
     order = access_order(request.user, order_pk)
-    operation = Operation.objects.filter(routing__item_id=order.item_id, pk=operation_pk).first()
+    operation = (
+        Operation.objects.filter(routing__item_id=order.item_id, pk=operation_pk)
+        .select_related("routing")
+        .first()
+    )
     form = OPERATION_FORMS[action](request.POST)
     if operation is None or not form.is_valid():
         return _machine_page(request, machine, error=_form_error(form))

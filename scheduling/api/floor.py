@@ -124,12 +124,18 @@ class OperationEventView(APIView):
         plant = _plant(request.user, data["plant"])
         check_role(request.user, FLOOR, "record shop-floor events")
         version = if_match(request)
-        order = ProductionOrder.objects.filter(plant=plant, external_ref=data["order"]).first()
+        order = (
+            ProductionOrder.objects.filter(plant=plant, external_ref=data["order"])
+            .select_related("plant")
+            .first()
+        )
         if order is None:
             raise NotFound(f"No order '{data['order']}' in plant {plant.code}.")
-        operation = Operation.objects.filter(
-            routing__item_id=order.item_id, sequence=data["operation"]
-        ).first()
+        operation = (
+            Operation.objects.filter(routing__item_id=order.item_id, sequence=data["operation"])
+            .select_related("routing")
+            .first()
+        )
         if operation is None:
             raise NotFound(f"Order {order.external_ref} has no step {data['operation']}.")
         common = {

@@ -425,22 +425,24 @@ def _quantity(value: Decimal, name: str) -> Decimal:
 
 
 def _advance_order(execution: OperationExecution, good: Decimal) -> None:
-    """The order's completed quantity is what its last step made; done when every step is."""
+    """The order's completed quantity is what its last step made; done when every step is.
+    `execution` is already completed (not yet saved)."""
     order = lock_order(execution.order_id)
-    steps = list(
+    steps = dict(
         Operation.objects.filter(routing_id=execution.operation.routing_id).values_list(
-            "pk", flat=True
+            "pk", "sequence"
         )
     )
-    is_last = not Operation.objects.filter(
-        routing_id=execution.operation.routing_id, sequence__gt=execution.operation.sequence
-    ).exists()
-    if is_last:
+    if execution.operation.sequence == max(steps.values()):
         order.completed_quantity += good
-    completed = OperationExecution.objects.filter(
-        order_id=order.pk, operation_id__in=steps, status=Status.COMPLETED
-    ).count()
-    done = completed == len(steps)
+    others_done = (
+        OperationExecution.objects.filter(
+            order_id=order.pk, operation_id__in=steps, status=Status.COMPLETED
+        )
+        .exclude(pk=execution.pk)
+        .count()
+    )
+    done = others_done + 1 == len(steps)
     order.status = ProductionOrder.Status.DONE if done else ProductionOrder.Status.IN_PROGRESS
     order.save(update_fields=["status", "completed_quantity", "updated_at"])
     if done:
@@ -477,7 +479,6 @@ def complete_operation(
         ex.good_quantity += good
         ex.scrap_quantity += scrap
         step.fields.update(good_quantity=good, scrap_quantity=scrap)
-        ex.save()  # _advance_order counts completed steps, this one included
         _advance_order(ex, good)
 
     return _operation_event(
