@@ -9,7 +9,7 @@ ADDR ?= 127.0.0.1:8000
 BENCH_DIR ?= ../shared/benchmarks
 BENCH_TIME ?= 30
 
-.PHONY: run test check fmt lint types contracts deploy-check bench bench-solver bench-plant bench-gantt install assets demo migrate clean
+.PHONY: run test check fmt lint types contracts deploy-check bench bench-solver bench-plant bench-gantt bench-floor install assets demo migrate clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -74,6 +74,13 @@ bench-plant: $(STAMP)
 
 bench-gantt: $(STAMP) assets
 	$(PY) -m scheduling.bench_gantt --ops 10000 --machines 50 --runs 3
+
+## 50 tablets posting WIP events to gunicorn + PostgreSQL, then an audit of every quantity.
+## Needs DATABASE_URL=postgres://…; not part of `bench` (it needs PostgreSQL).
+FLOOR_SECONDS ?= 60
+bench-floor: $(STAMP)
+	@mkdir -p bench-results
+	$(PY) -m scheduling.bench_floor --tablets 50 --seconds $(FLOOR_SECONDS) --json bench-results/floor.json
 
 clean:
 	rm -rf var staticfiles bench-results .pytest_cache .mypy_cache .ruff_cache

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from plant.access import access_record, check_role
-from plant.models import Role
+from plant.models import Machine, Role
 from scheduling.models import ProductionOrder, ScheduleRun
 
 PLAN = frozenset({Role.MANAGER})
@@ -23,3 +23,15 @@ def access_order(user: Any, pk: Any, *, edit: bool = False) -> ProductionOrder:
     if edit:
         check_role(user, PLAN, "change production orders")
     return order
+
+
+# Who may record shop-floor events: supervisors on tablets, managers, and terminals/MES
+# through an ERP-integration user. Viewers only look.
+FLOOR = frozenset({Role.MANAGER, Role.SUPERVISOR, Role.ERP})
+
+
+def access_machine(user: Any, pk: Any, *, act: bool = False) -> Machine:
+    machine = access_record(user, Machine.objects.select_related("plant", "work_centre"), pk)
+    if act:
+        check_role(user, FLOOR, "record shop-floor events")
+    return machine

@@ -17,6 +17,7 @@ from plant.errors import RuleViolation
 from plant.models import Changeover, Machine, Operation
 from scheduling.models import ProductionOrder, ScheduledOperation, ScheduleRun
 from scheduling.run_settings import PRIORITY_WEIGHT, RunSettings, Scenario
+from scheduling.shop_floor import FloorActuals, floor_actuals
 from scheduling.solver import (
     Fixed,
     Job,
@@ -88,8 +89,16 @@ def build_problem(run: ScheduleRun) -> tuple[Problem, ProblemIndex]:
         Machine.objects.filter(plant=plant).select_related("work_centre").order_by("code")
     )
     removed = set(scenario.remove_machines)
-    usable = [m for m in machines if m.code not in removed and m.status == Machine.Status.AVAILABLE]
+    floor = floor_actuals(plant, start) if scenario.from_shop_floor else None
+    usable = [
+        m
+        for m in machines
+        if m.code not in removed
+        and (m.status == Machine.Status.AVAILABLE or (floor is not None and m.pk in floor.down))
+    ]
     spans = working_spans(plant, usable, start, end)
+    if floor is not None:
+        _cut_down_machines(spans, floor, end)
     overtime = overtime_spans(plant, start, end) if scenario.overtime_allowed else {}
     _add_extra_shifts(plant.tz, usable, spans, scenario, start, end)
     changeovers = _changeovers(plant.pk)
@@ -136,12 +145,19 @@ def build_problem(run: ScheduleRun) -> tuple[Problem, ProblemIndex]:
             )
 
     code_by_pk = {m.pk: m.code for m in usable}
-    jobs = [
-        _job(order, operations_by_item[order.item_id], copies_of, code_by_pk, index)
-        for order in orders
-    ]
+
+    def steps_of(order: ProductionOrder) -> list[Operation]:
+        steps = operations_by_item[order.item_id]
+        if floor is None:
+            return steps
+        return [op for op in steps if (order.pk, op.pk) not in floor.completed]  # done: drop out
+
+    jobs = [_job(order, steps_of(order), copies_of, code_by_pk, index) for order in orders]
+    jobs = [job for job in jobs if job.operations]
     fixed = _pins(run, scenario, index)
     fixed += _frozen(run, scenario, index, {f.operation_id for f in fixed})
+    if floor is not None:
+        fixed += _started(floor, index, code_by_pk, index.minutes(end))
     previous = _previous(run, index)
     problem = Problem(
         horizon=index.minutes(end),
@@ -347,3 +363,39 @@ def write_solution(run: ScheduleRun, solution: Solution, index: ProblemIndex) ->
         )
     ScheduledOperation.objects.bulk_create(rows, batch_size=2000)
     return len(rows)
+
+
+# --- Rescheduling from the shop floor (Scenario.from_shop_floor) ------------------------------
+
+
+def _cut_down_machines(spans: dict[int, list[Span]], floor: FloorActuals, end: dt.datetime) -> None:
+    """A machine that is down works only from its expected return (never, without one)."""
+    for machine_pk, back in floor.down.items():
+        if machine_pk in spans:
+            spans[machine_pk] = [
+                (max(s, back), e) for s, e in spans[machine_pk] if back and e > back
+            ]
+
+
+def _started(
+    floor: FloorActuals, index: ProblemIndex, code_by_pk: dict[int, str], horizon: int
+) -> list[Fixed]:
+    """Started steps stay on their machine: from now (or the machine's expected return) for
+    the run time they still need, at the routing's rate less what they have run so far."""
+    fixed = []
+    for key, (order, op) in index.operations.items():
+        step = floor.started.get((order.pk, op.pk))
+        code = code_by_pk.get(step.machine_id) if step else None
+        if step is None or code is None:
+            continue
+        em = next((m for m in op.eligible_machines.all() if m.machine_id == step.machine_id), None)
+        work = em.run_minutes(order.quantity) if em else 1
+        remaining = max(1, math.ceil(work - step.worked_min))
+        back = floor.down.get(step.machine_id)
+        begin = max(0, index.minutes(back, up=True)) if back else 0
+        if begin + remaining <= horizon:
+            fixed.append(
+                Fixed(operation_id=key, machine_id=code, start=begin, end=begin + remaining)
+            )
+            index.pinned.add(key)
+    return fixed

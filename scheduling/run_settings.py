@@ -132,6 +132,9 @@ class Scenario:
     remove_machines: tuple[str, ...] = ()
     frozen_until: dt.datetime | None = None
     pins: tuple[Pin, ...] = ()
+    # A reschedule from the shop floor's actuals (scheduling.adapters: started operations
+    # fixed, completed ones dropped, down machines unavailable until their expected return).
+    from_shop_floor: bool = False
 
     @classmethod
     def parse(cls, raw: dict[str, Any] | None) -> Scenario:
@@ -183,6 +186,7 @@ class Scenario:
             remove_machines=tuple(raw.get("remove_machines", [])),
             frozen_until=frozen_until,
             pins=pins,
+            from_shop_floor=bool(raw.get("from_shop_floor", False)),
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -209,4 +213,5 @@ class Scenario:
                 }
                 for p in self.pins
             ],
+            "from_shop_floor": self.from_shop_floor,
         }

@@ -36,6 +36,10 @@ class Machine(Timestamped):
     code = models.CharField(max_length=20, validators=[code_validator])
     name = models.CharField(max_length=120)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.AVAILABLE)
+    capacity = models.PositiveSmallIntegerField(
+        default=1,
+        help_text="How many operations may run on it at once (e.g. a furnace load).",
+    )
     shift_pattern = models.ForeignKey(
         "plant.ShiftPattern",
         on_delete=models.PROTECT,
@@ -55,6 +59,7 @@ class Machine(Timestamped):
                 condition=Q(status__in=["available", "down", "maintenance"]),
                 name="machine_status_valid",
             ),
+            models.CheckConstraint(condition=Q(capacity__gte=1), name="machine_capacity_gte_1"),
         ]
 
     def __str__(self) -> str:

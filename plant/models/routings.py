@@ -43,6 +43,10 @@ class Operation(Timestamped):
         default=False,
         help_text="May stop at the end of a shift and resume at the next (else it must fit).",
     )
+    allows_overlap = models.BooleanField(
+        default=False,
+        help_text="May start on the shop floor before the previous step has started.",
+    )
     min_wait_minutes = models.PositiveIntegerField(
         default=0, help_text="Minimum wait before the next operation may start (e.g. cooling)."
     )

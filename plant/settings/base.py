@@ -198,3 +198,9 @@ SOLVER_MAX_ATTEMPTS = int(os.environ.get("SOLVER_MAX_ATTEMPTS", "2"))
 CELERY_BEAT_SCHEDULE = {
     "sweep-stale-runs": {"task": "scheduling.sweep_stale_runs", "schedule": 30.0},
 }
+
+# --- Shop floor -------------------------------------------------------------------------
+# An operator identified on a shared tablet stays identified this long after their last tap.
+FLOOR_OPERATOR_IDLE_S = int(os.environ.get("FLOOR_OPERATOR_IDLE_S", "300"))
+# Schedule adherence and "running late": started/finished within this many minutes of plan.
+FLOOR_ADHERENCE_TOLERANCE_MIN = int(os.environ.get("FLOOR_ADHERENCE_TOLERANCE_MIN", "15"))

@@ -1,6 +1,15 @@
-"""Production orders, schedule runs and their scheduled operations."""
+"""Production orders, schedule runs and their scheduled operations, shop-floor execution."""
 
 from scheduling.models.orders import ProductionOrder
 from scheduling.models.runs import ScheduledOperation, ScheduleRun
+from scheduling.models.wip import Downtime, DowntimeReason, OperationExecution, WipEvent
 
-__all__ = ["ProductionOrder", "ScheduleRun", "ScheduledOperation"]
+__all__ = [
+    "Downtime",
+    "DowntimeReason",
+    "OperationExecution",
+    "ProductionOrder",
+    "ScheduleRun",
+    "ScheduledOperation",
+    "WipEvent",
+]

@@ -1,4 +1,4 @@
-"""Production orders; schedule runs and shop-floor execution come with the planning issues."""
+"""Production orders: quotas to produce, with their progress on the shop floor."""
 
 from __future__ import annotations
 
@@ -42,6 +42,12 @@ class ProductionOrder(Timestamped):
     due_at = models.DateTimeField()
     priority = models.PositiveSmallIntegerField(choices=Priority.choices, default=Priority.NORMAL)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.OPEN)
+    completed_quantity = models.DecimalField(
+        max_digits=12,
+        decimal_places=3,
+        default=0,
+        help_text="Good quantity reported at the routing's last step on the shop floor.",
+    )
 
     objects = ProductionOrderQuerySet.as_manager()
 
@@ -61,6 +67,9 @@ class ProductionOrder(Timestamped):
             ),
             models.CheckConstraint(
                 condition=Q(priority__gte=1, priority__lte=4), name="order_priority_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(completed_quantity__gte=0), name="order_completed_quantity_gte_0"
             ),
         ]
         indexes = [

@@ -271,6 +271,9 @@
     var barIndex; // data index -> op index for the bars series
     var setupIndex; // data index -> op index for the setups series
     for (var k = 0; k < P.n; k++) opLate[k] = isLate(P, P.opOrder[k]) ? 1 : 0;
+    // Shop-floor actuals (setActuals): [op index, status, start wall ms, end wall ms, late].
+    var actuals = [];
+    var ACTUAL = { running: "#1f5fa8", paused: "#c07a00", completed: "#1e8a4c" };
 
     function layoutRows() {
       var i;
@@ -355,6 +358,18 @@
       if (!shape) return null;
       var dim = state.highlight >= 0 && P.opOrder[i] !== state.highlight;
       return { type: "rect", shape: shape, style: { fill: hatch, opacity: dim ? 0.25 : 1 } };
+    }
+
+    function renderActual(params, api) {
+      // A thin strip under the planned bar: what really happened (or a red one: late).
+      var a = actuals[params.dataIndex];
+      var i = a[0];
+      var late = a[4] && a[2] == null;
+      var shape = opRect(params, api, i, late ? P.opStart[i] : a[2], late ? P.opEnd[i] : a[3]);
+      if (!shape) return null;
+      var h = barHeight(params, api);
+      var strip = { x: shape.x, y: shape.y + h + 1, width: shape.width, height: Math.max(3, h / 4) };
+      return { type: "rect", shape: strip, style: { fill: a[4] ? LATE : ACTUAL[a[1]] || MUTED } };
     }
 
     function bandRenderer(colour, sharedColour) {
@@ -506,6 +521,12 @@
           markLine: markLines(),
         }),
       ];
+      series.push(Object.assign({}, common, {
+        id: "actuals", name: "Actual", z: 5, renderItem: renderActual, progressive: 0,
+        tooltip: { show: false }, data: actuals.map(function (a) {
+          return [opRow[a[0]], a[2] == null ? P.opStart[a[0]] : a[2], a[3] == null ? P.opEnd[a[0]] : a[3]];
+        }),
+      }));
       if (state.view === "order") {
         var due = [];
         for (i = 0; i < P.orders.length; i++) {
@@ -661,6 +682,22 @@
         render(true);
       },
       getState: function () { return { view: state.view, colorBy: state.colorBy }; },
+      setActuals: function (data) {
+        // data: {now_ms, actuals: [[op pk, status, start_ms, end_ms, late], ...]}
+        if (!P.byPk) {
+          P.byPk = new Map();
+          for (var j = 0; j < P.n; j++) P.byPk.set(P.ops[j][7], j);
+        }
+        actuals = [];
+        (data.actuals || []).forEach(function (a) {
+          var i = P.byPk.get(a[0]);
+          if (i === undefined) return;
+          actuals.push([i, a[1], a[2] == null ? null : P.zone.shift(a[2]),
+            a[3] == null ? null : P.zone.shift(a[3]), a[4]]);
+        });
+        if (data.now_ms != null) P.now = P.zone.shift(data.now_ms);
+        render(true);
+      },
       dispose: function () {
         if (ro) ro.disconnect();
         chart.dispose();

@@ -10,10 +10,12 @@ from django.utils import timezone
 
 from plant.demo import ensure_demo_users, load_demo_master_data
 from scheduling.demo import load_demo_orders
+from scheduling.services.downtime import ensure_downtime_reasons
+from staffing.demo import load_demo_operators
 
 
 class Command(BaseCommand):
-    help = "Load the Nordwerk demo plant (master data, calendars, orders, demo users)."
+    help = "Load the Nordwerk demo plant (master data, calendars, orders, operators, users)."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -28,8 +30,12 @@ class Command(BaseCommand):
         today = options["today"] or timezone.localdate()
         plant, created = load_demo_master_data(today=today)
         orders = load_demo_orders(plant=plant, today=today)
+        ensure_downtime_reasons()
+        operators = load_demo_operators(plant=plant)
         verb = "Loaded" if created else "Already there:"
         self.stdout.write(f"{verb} demo plant {plant} ({orders} new orders).")
         if not options["no_users"]:
             for username, password, role in ensure_demo_users(plant=plant):
                 self.stdout.write(f"  login {username!r} / password {password!r} ({role})")
+            for badge, name, pin in operators:
+                self.stdout.write(f"  shop-floor operator {name}: badge {badge} / PIN {pin}")

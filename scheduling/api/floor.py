@@ -1,0 +1,224 @@
+"""Shop-floor API for machine terminals and MES: the same services as the tablet pages, with
+the same idempotency (client event ids) and optimistic concurrency (If-Match: version)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from plant.access import check_role
+from plant.errors import NotFound
+from plant.models import Machine, Operation, Plant
+from scheduling import shop_floor
+from scheduling.access import FLOOR
+from scheduling.api.floor_serializers import (
+    DowntimeReasonOut,
+    EventOut,
+    FloorListOut,
+    MachineEventIn,
+    OperationEventIn,
+)
+from scheduling.errors import OperationRuleViolation, PreconditionRequired
+from scheduling.models import DowntimeReason, ProductionOrder
+from scheduling.services import downtime, wip
+from staffing.models import Operator
+
+ERRORS = {
+    404: OpenApiResponse(description="No such plant, machine or order (or not yours)."),
+    409: OpenApiResponse(
+        description="The state does not allow it, or the id names another action."
+    ),
+    412: OpenApiResponse(description="If-Match names an older version: reload and decide again."),
+    422: OpenApiResponse(description="A rule is broken (predecessor not started, quantities)."),
+    428: OpenApiResponse(description="If-Match is missing."),
+}
+
+
+def _plant(user: Any, code: str) -> Plant:
+    plant: Plant | None = Plant.objects.for_user(user).filter(code=code).first()
+    if plant is None:
+        raise NotFound("No such plant.")
+    return plant
+
+
+def _machine(plant: Plant, code: str) -> Machine:
+    machine: Machine | None = Machine.objects.filter(plant=plant, code=code).first()
+    if machine is None:
+        raise NotFound(f"No machine '{code}' in plant {plant.code}.")
+    return machine
+
+
+def _operator(plant: Plant, badge: str | None) -> Operator | None:
+    if not badge:
+        return None
+    operator: Operator | None = Operator.objects.active().filter(plant=plant, badge=badge).first()
+    if operator is None:
+        raise OperationRuleViolation(f"No active operator with badge {badge}.")
+    return operator
+
+
+def _reason(code: str | None) -> DowntimeReason:
+    reason = DowntimeReason.objects.filter(code=code or "", is_active=True).first()
+    if reason is None:
+        raise OperationRuleViolation("Give a reason code from /api/v1/floor/downtime-reasons/.")
+    return reason
+
+
+def if_match(request: Request) -> int:
+    """The version in If-Match ("3", W/"3" or 3); 428 without it."""
+    raw = request.headers.get("If-Match", "").strip()
+    if not raw:
+        raise PreconditionRequired("Send If-Match with the version you last read.")
+    try:
+        return int(raw.removeprefix("W/").strip('"'))
+    except ValueError:
+        raise PreconditionRequired('If-Match must be a version number, e.g. "3".') from None
+
+
+def _answer(outcome: wip.EventOutcome) -> Response:
+    body = {"id": str(outcome.event.pk), "replayed": outcome.replayed, **outcome.result}
+    response = Response(EventOut(body).data, status=200 if outcome.replayed else 201)
+    if "operation" in outcome.result:
+        response["ETag"] = f'"{outcome.result["operation"]["version"]}"'
+    return response
+
+
+class FloorOperationsView(APIView):
+    @extend_schema(
+        summary="A machine's shop-floor list",
+        description="What runs on the machine now, then what is still to do on it in the "
+        "published sequence, each with its state and version (for If-Match).",
+        parameters=[
+            OpenApiParameter("plant", str, required=True, description="Plant code."),
+            OpenApiParameter("machine", str, required=True, description="Machine code."),
+        ],
+        responses={200: FloorListOut, 404: ERRORS[404]},
+    )
+    def get(self, request: Request) -> Response:
+        plant = _plant(request.user, request.query_params.get("plant", ""))
+        machine = _machine(plant, request.query_params.get("machine", ""))
+        rows = shop_floor.dispatch_rows(plant, machine)
+        data = {"plant": plant.code, "machine": machine, "active": rows["active"]}
+        return Response(FloorListOut({**data, "next": rows["todo"]}).data)
+
+
+class OperationEventView(APIView):
+    @extend_schema(
+        summary="Start, pause, resume or complete a routing step",
+        description="One append-only event. `id` is the client's: a retry with the same id "
+        "returns the first answer (200, `replayed`) and never counts twice. If-Match carries "
+        "the step's version as last read (0 for a step never touched): 412 when it changed, "
+        "428 when missing. 201 on the first recording, with ETag the new version.",
+        request=OperationEventIn,
+        parameters=[OpenApiParameter("If-Match", str, OpenApiParameter.HEADER, required=True)],
+        responses={201: EventOut, 200: EventOut, **ERRORS},
+    )
+    def post(self, request: Request) -> Response:
+        data = _valid(OperationEventIn, request)
+        plant = _plant(request.user, data["plant"])
+        check_role(request.user, FLOOR, "record shop-floor events")
+        version = if_match(request)
+        order = (
+            ProductionOrder.objects.filter(plant=plant, external_ref=data["order"])
+            .select_related("plant")
+            .first()
+        )
+        if order is None:
+            raise NotFound(f"No order '{data['order']}' in plant {plant.code}.")
+        operation = (
+            Operation.objects.filter(routing__item_id=order.item_id, sequence=data["operation"])
+            .select_related("routing")
+            .first()
+        )
+        if operation is None:
+            raise NotFound(f"Order {order.external_ref} has no step {data['operation']}.")
+        common = {
+            "event_id": data["id"],
+            "order": order,
+            "operation": operation,
+            "actor": wip.Actor(request.user, _operator(plant, data.get("operator"))),
+            "expected_version": version,
+            "note": data.get("note", ""),
+        }
+        return _answer(_operation_call(plant, data, common))
+
+
+def _operation_call(plant: Plant, data: dict[str, Any], common: dict[str, Any]) -> wip.EventOutcome:
+    action = data["action"]
+    if action == "start":
+        return wip.start_operation(machine=_machine(plant, data.get("machine", "")), **common)
+    if action == "pause":
+        return wip.pause_operation(reason=_reason(data.get("reason")), **common)
+    if action == "resume":
+        return wip.resume_operation(**common)
+    if "good" not in data:
+        raise OperationRuleViolation("Give the good quantity.", detail={"good": ["Required."]})
+    return wip.complete_operation(
+        good=data["good"], scrap=data.get("scrap") or Decimal(0), **common
+    )
+
+
+class MachineEventView(APIView):
+    @extend_schema(
+        summary="Mark a machine down or up, record downtime, add a note",
+        description="One append-only event with the client's `id` (a retry returns the first "
+        "answer). `down` needs a reason and may give `expected_return`; `downtime` needs a "
+        "reason and `minutes` (a stop already over, ending now); `note` needs `note`.",
+        request=MachineEventIn,
+        responses={
+            201: EventOut,
+            200: EventOut,
+            404: ERRORS[404],
+            409: ERRORS[409],
+            422: ERRORS[422],
+        },
+    )
+    def post(self, request: Request) -> Response:
+        data = _valid(MachineEventIn, request)
+        plant = _plant(request.user, data["plant"])
+        check_role(request.user, FLOOR, "record shop-floor events")
+        machine = _machine(plant, data["machine"])
+        actor = wip.Actor(request.user, _operator(plant, data.get("operator")))
+        common = {"event_id": data["id"], "machine": machine, "actor": actor}
+        note, action = data.get("note", ""), data["action"]
+        if action == "down":
+            expected: dt.datetime | None = data.get("expected_return")
+            outcome = downtime.mark_machine_down(
+                reason=_reason(data.get("reason")), expected_return=expected, note=note, **common
+            )
+        elif action == "up":
+            outcome = downtime.mark_machine_up(note=note, **common)
+        elif action == "downtime":
+            outcome = downtime.record_downtime(
+                reason=_reason(data.get("reason")),
+                minutes=data.get("minutes") or 0,
+                note=note,
+                **common,
+            )
+        else:
+            outcome = downtime.add_note(note=note, **common)
+        return _answer(outcome)
+
+
+class DowntimeReasonsView(APIView):
+    @extend_schema(
+        summary="The downtime reason catalogue",
+        description="Reason codes for pausing an operation, marking a machine down and "
+        "recording downtime. Planned reasons do not count against OEE availability.",
+        responses=DowntimeReasonOut(many=True),
+    )
+    def get(self, request: Request) -> Response:
+        reasons = DowntimeReason.objects.filter(is_active=True)
+        return Response(DowntimeReasonOut(reasons, many=True).data)
+
+
+def _valid(serializer: Any, request: Request) -> dict[str, Any]:
+    s = serializer(data=request.data)
+    s.is_valid(raise_exception=True)
+    return dict(s.validated_data)

@@ -1,0 +1,139 @@
+"""The shop-floor API: idempotent events, If-Match, error shape, plant scope, queries."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from plant.models import Role
+from scheduling.models import OperationExecution, WipEvent
+from tests.factories.floor import Floor, build_floor, publish_plan
+
+pytestmark = pytest.mark.django_db
+EVENTS = "/api/v1/floor/operation-events/"
+
+
+@pytest.fixture
+def floor(plant) -> Floor:  # type: ignore[no-untyped-def]
+    floor = build_floor(plant)
+    publish_plan(floor)
+    return floor
+
+
+@pytest.fixture
+def terminal(client, plant, floor):  # type: ignore[no-untyped-def]
+    """An ERP-integration user: what a machine terminal or MES logs in as."""
+    from tests.conftest import _member
+
+    user = _member(plant, Role.ERP, "terminal")
+    client.force_login(user)
+    return client
+
+
+def event(floor: Floor, action: str, **extra):  # type: ignore[no-untyped-def]
+    return {
+        "id": str(uuid.uuid4()),
+        "plant": floor.plant.code,
+        "order": floor.order.external_ref,
+        "operation": floor.steps[0].sequence,
+        "action": action,
+        "machine": floor.machines[0].code,
+        "operator": floor.operator.badge,
+        **extra,
+    }
+
+
+def post(client, body, version="0"):  # type: ignore[no-untyped-def]
+    headers = {"HTTP_IF_MATCH": f'"{version}"'} if version is not None else {}
+    return client.post(EVENTS, body, content_type="application/json", **headers)
+
+
+def test_a_start_answers_201_with_the_new_version_and_a_retry_200_with_the_same_body(
+    terminal, floor
+):
+    body = event(floor, "start")
+    first = post(terminal, body)
+    assert first.status_code == 201, first.json()
+    assert first["ETag"] == '"1"'
+    assert first.json()["operation"]["status"] == "running"
+    again = post(terminal, body)
+    assert again.status_code == 200
+    assert again.json() == {**first.json(), "replayed": True}
+    assert WipEvent.objects.count() == 1
+    assert OperationExecution.objects.get().started_by == floor.operator
+
+
+def test_a_missing_if_match_is_428_and_a_stale_one_is_412(terminal, floor):
+    response = post(terminal, event(floor, "start"), version=None)
+    assert response.status_code == 428
+    assert response.json()["code"] == "precondition_required"
+    post(terminal, event(floor, "start"), version="0")
+    stale = post(terminal, event(floor, "complete", good="5"), version="0")
+    assert stale.status_code == 412
+    assert set(stale.json()) == {"code", "message", "detail"}
+    assert stale.json()["detail"]["version"] == 1
+    assert post(terminal, event(floor, "complete", good="5"), version="1").status_code == 201
+
+
+def test_completing_before_starting_is_409_with_a_clear_message(terminal, floor):
+    response = post(terminal, event(floor, "complete", good="5"))
+    assert response.status_code == 409
+    assert "before it starts" in response.json()["message"]
+
+
+def test_a_machine_goes_down_and_up_over_the_api(terminal, floor):
+    body = {
+        "id": str(uuid.uuid4()),
+        "plant": floor.plant.code,
+        "machine": floor.machines[0].code,
+        "action": "down",
+        "reason": "breakdown",
+    }
+    url = "/api/v1/floor/machine-events/"
+    assert terminal.post(url, body, content_type="application/json").status_code == 201
+    assert terminal.post(url, body, content_type="application/json").status_code == 200
+    up = {**body, "id": str(uuid.uuid4()), "action": "up"}
+    response = terminal.post(url, up, content_type="application/json")
+    assert response.json()["machine"]["status"] == "available"
+
+
+def test_an_outsider_gets_404_for_another_plants_floor(outsider_client, floor):
+    assert post(outsider_client, event(floor, "start")).status_code == 404
+    listing = outsider_client.get(
+        "/api/v1/floor/operations/", {"plant": floor.plant.code, "machine": "MIL-01"}
+    )
+    assert listing.status_code == 404
+    assert not WipEvent.objects.exists()
+
+
+def test_a_viewer_may_read_but_not_record(client, viewer, floor):
+    client.force_login(viewer)
+    listing = client.get("/api/v1/floor/operations/", {"plant": "P1", "machine": "MIL-01"})
+    assert listing.status_code == 200
+    assert post(client, event(floor, "start")).status_code == 403
+
+
+def test_the_list_shows_state_and_version_in_a_fixed_number_of_queries(
+    terminal, floor, django_assert_num_queries
+):
+    post(terminal, event(floor, "start"))
+    params = {"plant": "P1", "machine": "MIL-01"}
+    with django_assert_num_queries(10):
+        data = terminal.get("/api/v1/floor/operations/", params).json()
+    assert data["active"][0]["status"] == "running" and data["active"][0]["version"] == 1
+    publish_plan(floor, [floor.new_order() for _ in range(5)])
+    with django_assert_num_queries(10):
+        terminal.get("/api/v1/floor/operations/", params)
+
+
+def test_the_reason_catalogue_is_listed(terminal, floor):
+    codes = [r["code"] for r in terminal.get("/api/v1/floor/downtime-reasons/").json()]
+    assert {"breakdown", "no-material", "no-operator", "changeover-overrun", "quality-hold"} <= set(
+        codes
+    )
+
+
+def test_the_schema_describes_the_floor_endpoints(terminal):
+    schema = terminal.get("/api/schema/").content.decode()
+    assert "/api/v1/floor/operation-events/" in schema and "If-Match" in schema

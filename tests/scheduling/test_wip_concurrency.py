@@ -1,0 +1,150 @@
+"""Two tablets at once, on PostgreSQL: row locks, the partial unique index and the event id's
+primary key keep one winner and never count anything twice."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.db import connection
+
+from plant.errors import DomainError
+from scheduling.models import OperationExecution, ProductionOrder, WipEvent
+from scheduling.services.wip import Actor, complete_operation, start_operation
+from tests.factories.floor import build_floor, new_id
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+def at_once(*calls: Callable[[], Any]) -> list[Any]:
+    """Run the calls in threads released together; each result or the DomainError raised."""
+    barrier = threading.Barrier(len(calls))
+    results: list[Any] = [None] * len(calls)
+
+    def run(i: int, call: Callable[[], Any]) -> None:
+        try:
+            barrier.wait()
+            results[i] = call()
+        except DomainError as error:
+            results[i] = error
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    return results
+
+
+@pytest.fixture
+def floor(plant):  # type: ignore[no-untyped-def]
+    return build_floor(plant)
+
+
+@pytest.fixture
+def actor(floor, supervisor) -> Actor:  # type: ignore[no-untyped-def]
+    return Actor(user=supervisor, operator=floor.operator)
+
+
+def test_two_tablets_starting_one_operation_on_two_machines_leave_one_start(floor, actor):
+    def on(machine):  # type: ignore[no-untyped-def]
+        return lambda: start_operation(
+            event_id=new_id(),
+            order=floor.order,
+            operation=floor.steps[0],
+            machine=machine,
+            actor=actor,
+        )
+
+    results = at_once(on(floor.machines[0]), on(floor.machines[1]))
+    assert sum(isinstance(r, DomainError) for r in results) == 1
+    assert OperationExecution.objects.get().status == "running"
+    assert WipEvent.objects.count() == 1
+
+
+def test_two_orders_starting_on_one_machine_at_once_leave_one_running(floor, actor):
+    orders = [floor.order, floor.new_order()]
+    results = at_once(
+        *[
+            (
+                lambda o=o: start_operation(
+                    event_id=new_id(),
+                    order=o,
+                    operation=floor.steps[0],
+                    machine=floor.machines[0],
+                    actor=actor,
+                )
+            )
+            for o in orders
+        ]
+    )
+    assert sum(isinstance(r, DomainError) for r in results) == 1
+    assert OperationExecution.objects.filter(status="running").count() == 1
+
+
+def test_the_same_completion_sent_twice_at_once_counts_once(floor, actor):
+    start_operation(
+        event_id=new_id(),
+        order=floor.order,
+        operation=floor.steps[0],
+        machine=floor.machines[0],
+        actor=actor,
+    )
+    event_id = new_id()
+
+    def complete():  # type: ignore[no-untyped-def]
+        return complete_operation(
+            event_id=event_id,
+            order=floor.order,
+            operation=floor.steps[0],
+            good=Decimal(7),
+            scrap=Decimal(1),
+            actor=actor,
+        )
+
+    results = at_once(complete, complete, complete)
+    assert not any(isinstance(r, DomainError) for r in results), results
+    assert sorted(r.replayed for r in results) == [False, True, True]
+    assert all(r.result == results[0].result for r in results)
+    execution = OperationExecution.objects.get()
+    assert (execution.good_quantity, execution.scrap_quantity) == (Decimal(7), Decimal(1))
+    assert WipEvent.objects.filter(kind="complete").count() == 1
+
+
+def test_two_completions_of_the_last_steps_of_one_order_mark_it_done_once(plant, supervisor):
+    floor = build_floor(plant, steps=2)
+    actor = Actor(user=supervisor, operator=floor.operator)
+    floor.steps[1].allows_overlap = True
+    floor.steps[1].save()
+    for step, machine in ((0, 0), (1, 1)):
+        start_operation(
+            event_id=new_id(),
+            order=floor.order,
+            operation=floor.steps[step],
+            machine=floor.machines[machine],
+            actor=actor,
+        )
+    results = at_once(
+        *[
+            (
+                lambda s=s: complete_operation(
+                    event_id=new_id(),
+                    order=floor.order,
+                    operation=floor.steps[s],
+                    good=Decimal(10),
+                    scrap=Decimal(0),
+                    actor=actor,
+                )
+            )
+            for s in (0, 1)
+        ]
+    )
+    assert not any(isinstance(r, DomainError) for r in results), results
+    order = ProductionOrder.objects.get(pk=floor.order.pk)
+    assert order.status == "done"
+    assert order.completed_quantity == Decimal(10)
