@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from plant.access import access_record, check_role
+from plant.errors import NotFound
 from plant.models import Role
-from scheduling.models import ProductionOrder, ScheduleRun
+from scheduling.models import ProductionOrder, ScheduledOperation, ScheduleRun
 
 PLAN = frozenset({Role.MANAGER})
 
@@ -23,3 +24,15 @@ def access_order(user: Any, pk: Any, *, edit: bool = False) -> ProductionOrder:
     if edit:
         check_role(user, PLAN, "change production orders")
     return order
+
+
+def access_scheduled_operation(run: ScheduleRun, pk: Any) -> ScheduledOperation:
+    """One operation of a run the caller already accessed (404 if it belongs to another)."""
+    op = (
+        ScheduledOperation.objects.select_related("order", "operation")
+        .filter(run=run, pk=pk)
+        .first()
+    )
+    if op is None:
+        raise NotFound("No such operation in this run.")
+    return op
