@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from plant.access import access_record, check_role
+from plant.errors import NotFound
 from plant.models import Machine, Role
-from scheduling.models import ProductionOrder, ScheduleRun
+from scheduling.models import ProductionOrder, ScheduledOperation, ScheduleRun
 
 PLAN = frozenset({Role.MANAGER})
 
@@ -35,3 +36,15 @@ def access_machine(user: Any, pk: Any, *, act: bool = False) -> Machine:
     if act:
         check_role(user, FLOOR, "record shop-floor events")
     return machine
+
+
+def access_scheduled_operation(run: ScheduleRun, pk: Any) -> ScheduledOperation:
+    """One operation of a run the caller already accessed (404 if it belongs to another)."""
+    op = (
+        ScheduledOperation.objects.select_related("order", "operation")
+        .filter(run=run, pk=pk)
+        .first()
+    )
+    if op is None:
+        raise NotFound("No such operation in this run.")
+    return op

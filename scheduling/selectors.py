@@ -66,6 +66,7 @@ def gantt_data(run: ScheduleRun) -> dict[str, Any]:
         if cursor < horizon:
             off_shift.append([machine_index[code], at(cursor), at(horizon)])
         overtime.extend([machine_index[code], at(s), at(e)] for s, e in windows["overtime"])
+    eligible, op_eligible = _eligible_rows(run, ops, machine_index)
     return {
         "origin_ms": _ms(origin),
         "end_ms": _ms(run.horizon_end),
@@ -109,7 +110,28 @@ def gantt_data(run: ScheduleRun) -> dict[str, Any]:
         ],
         "off_shift": off_shift,
         "overtime": overtime,
+        "eligible": eligible,
+        "op_eligible": op_eligible,
     }
+
+
+def _eligible_rows(
+    run: ScheduleRun, ops: list[ScheduledOperation], machine_index: dict[str, int]
+) -> tuple[list[list[int]], list[int]]:
+    """Where each operation may be pinned: the distinct sets of machine rows (real machines of
+    this run only: a pin on a what-if copy or a removed machine is refused), and per op the
+    index of its set. Drag-to-pin uses it to refuse an ineligible row before asking."""
+    by_operation: dict[int, set[int]] = defaultdict(set)
+    for operation_id, code in OperationMachine.objects.filter(
+        operation__in={op.operation_id for op in ops}
+    ).values_list("operation_id", "machine__code"):
+        if code in machine_index and code in run.machine_windows:
+            by_operation[operation_id].add(machine_index[code])
+    sets: dict[tuple[int, ...], int] = {}
+    op_eligible = [
+        sets.setdefault(tuple(sorted(by_operation[op.operation_id])), len(sets)) for op in ops
+    ]
+    return [list(rows) for rows in sets], op_eligible
 
 
 def late_order_reasons(run: ScheduleRun, limit: int = 50) -> list[dict[str, Any]]:

@@ -16,9 +16,9 @@ from plant.errors import DomainError, NotFound
 from plant.models import Machine, Plant
 from plant.selectors import current_plant
 from scheduling import selectors
-from scheduling.access import PLAN, access_order, access_run
+from scheduling.access import PLAN, access_order, access_run, access_scheduled_operation
 from scheduling.forms import OrderForm, PinForm, RunForm
-from scheduling.models import ProductionOrder, ScheduledOperation, ScheduleRun
+from scheduling.models import ProductionOrder, ScheduleRun
 from scheduling.services.orders import cancel_order, save_order
 from scheduling.services.runs import create_run, publish_run, request_cancel, rerun_with_pin
 
@@ -155,21 +155,19 @@ def run_pin(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "Choose a machine and a start time for the pinned operation.")
         return redirect("scheduling:run-detail", pk=run.pk)
-    op = (
-        ScheduledOperation.objects.select_related("order", "operation")
-        .filter(run=run, pk=form.cleaned_data["operation"])
-        .first()
-    )
-    if op is None:
-        raise NotFound("No such operation in this run.")
-    new = rerun_with_pin(
-        run=run,
-        order_ref=op.order.external_ref,
-        sequence=op.operation.sequence,
-        machine_code=form.cleaned_data["machine"],
-        start=form.cleaned_data["start"],
-        created_by=request.user,
-    )
+    op = access_scheduled_operation(run, form.cleaned_data["operation"])
+    try:
+        new = rerun_with_pin(
+            run=run,
+            order_ref=op.order.external_ref,
+            sequence=op.operation.sequence,
+            machine_code=form.cleaned_data["machine"],
+            start=form.cleaned_data["start"],
+            created_by=request.user,
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+        new = run
     return redirect("scheduling:run-detail", pk=new.pk)
 
 

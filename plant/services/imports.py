@@ -1,4 +1,5 @@
-"""Importing items, machines and routings from a CSV or XLSX file, in two steps.
+"""Importing records from a CSV or XLSX file, in two steps: items, machines and routings here,
+and whatever a higher app registers (`register_importer`, e.g. production orders).
 
 `preview_import` reads the file and reports, row by row, what would be created, updated or
 left unchanged, and every row's errors; it writes nothing. `apply_import` reads the same file
@@ -18,6 +19,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
+from plant.access import EDIT_MASTER_DATA
 from plant.errors import RuleViolation
 from plant.imports import (
     Row,
@@ -55,17 +57,6 @@ class Action(models.TextChoices):
     ERROR = "error", "Error"
 
 
-COLUMNS: dict[str, tuple[list[str], list[str]]] = {
-    # kind: (required columns, optional columns)
-    ImportKind.ITEMS: (["code", "name"], ["kind", "unit", "family"]),
-    ImportKind.MACHINES: (["code", "name", "work_centre"], ["status"]),
-    ImportKind.ROUTINGS: (
-        ["item", "sequence", "operation", "work_centre", "machine", "run_minutes_per_unit"],
-        ["can_pause", "min_wait", "max_wait", "setup_minutes"],
-    ),
-}
-
-
 @dataclass
 class RowResult:
     number: int
@@ -100,7 +91,7 @@ class ImportPreview:
         return counts
 
 
-def _check_record(record: models.Model) -> list[str]:
+def record_errors(record: models.Model) -> list[str]:
     try:
         record.full_clean()
     except ValidationError as error:
@@ -112,7 +103,7 @@ def _check_record(record: models.Model) -> list[str]:
     return []
 
 
-def _first_seen(rows: Iterable[Row], key: Callable[[Row], str]) -> dict[int, str]:
+def repeated_keys(rows: Iterable[Row], key: Callable[[Row], str]) -> dict[int, str]:
     """Errors for rows repeating an earlier row's key, by row number."""
     first: dict[str, int] = {}
     repeated = {}
@@ -135,7 +126,7 @@ def _plan_records(
     fill: Callable[[Row, Any], list[str]],
     compared: list[str],
 ) -> None:
-    repeated = _first_seen(rows, lambda r: r.get("code"))
+    repeated = repeated_keys(rows, lambda r: r.get("code"))
     for row in rows:
         code = row.get("code")
         result = RowResult(number=row.number, key=code, action=Action.CREATE)
@@ -148,7 +139,7 @@ def _plan_records(
         result.errors += fill(row, record)
         if result.errors:
             continue
-        result.errors += _check_record(record)
+        result.errors += record_errors(record)
         if result.errors:
             continue
         if before is not None:
@@ -359,11 +350,64 @@ def _plan_routing(
         preview.writes.append(lambda: save_routing(item=item, operations=specs, notes=notes))
 
 
-PLANNERS: dict[str, Callable[[ImportPreview, Plant, list[Row]], None]] = {
-    ImportKind.ITEMS: _plan_items,
-    ImportKind.MACHINES: _plan_machines,
-    ImportKind.ROUTINGS: _plan_routings,
-}
+Planner = Callable[[ImportPreview, Plant, list[Row]], None]
+
+
+@dataclass(frozen=True)
+class Importer:
+    """One kind of file: its columns, the planner that turns rows into a preview and writes,
+    who may import it and where the pages go once it is applied."""
+
+    kind: str
+    label: str
+    required: tuple[str, ...]
+    optional: tuple[str, ...]
+    plan: Planner
+    roles: frozenset[str] = EDIT_MASTER_DATA
+    note: str = ""
+    aliases: dict[str, str] = field(default_factory=dict)
+    done_url: str = "plant:import-start"
+
+
+IMPORTERS: dict[str, Importer] = {}
+
+
+def register_importer(importer: Importer) -> None:
+    """Add a kind of import; a higher app calls this from its AppConfig.ready()."""
+    IMPORTERS[importer.kind] = importer
+
+
+MASTER_DATA_NOTE = "Matched by code; work centres, families, items and machines named by code."
+register_importer(
+    Importer(
+        ImportKind.ITEMS,
+        "Items",
+        ("code", "name"),
+        ("kind", "unit", "family"),
+        _plan_items,
+        note=MASTER_DATA_NOTE,
+    )
+)
+register_importer(
+    Importer(
+        ImportKind.MACHINES,
+        "Machines",
+        ("code", "name", "work_centre"),
+        ("status",),
+        _plan_machines,
+        note=MASTER_DATA_NOTE,
+    )
+)
+register_importer(
+    Importer(
+        ImportKind.ROUTINGS,
+        "Routings",
+        ("item", "sequence", "operation", "work_centre", "machine", "run_minutes_per_unit"),
+        ("can_pause", "min_wait", "max_wait", "setup_minutes"),
+        _plan_routings,
+        note="One row per item, operation and machine; each item's routing is replaced whole.",
+    )
+)
 
 
 # --- The two steps ----------------------------------------------------------------------
@@ -371,7 +415,8 @@ PLANNERS: dict[str, Callable[[ImportPreview, Plant, list[Row]], None]] = {
 
 def preview_import(*, plant: Plant, kind: str, content: bytes, filename: str) -> ImportPreview:
     """What importing this file would do, row by row, and every row's errors. Writes nothing."""
-    if kind not in ImportKind.values:
+    importer = IMPORTERS.get(kind)
+    if importer is None:
         raise RuleViolation(f"Unknown import '{kind}'.", detail={"kind": ["Unknown kind."]})
     preview = ImportPreview(kind=kind, filename=filename)
     try:
@@ -379,15 +424,19 @@ def preview_import(*, plant: Plant, kind: str, content: bytes, filename: str) ->
     except RuleViolation as error:
         preview.file_errors.append(error.message)
         return preview
+    if importer.aliases:
+        headers = [importer.aliases.get(h, h) for h in headers]
+        for row in rows:
+            row.cells = {importer.aliases.get(k, k): v for k, v in row.cells.items()}
     preview.file_errors += [
         f"The file has no '{column}' column."
-        for column in COLUMNS[kind][0]
+        for column in importer.required
         if column not in headers
     ]
     if not rows and not preview.file_errors:
         preview.file_errors.append("The file has no data rows.")
     if not preview.file_errors:
-        PLANNERS[kind](preview, plant, rows)
+        importer.plan(preview, plant, rows)
     return preview
 
 

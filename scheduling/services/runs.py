@@ -8,7 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from plant.models import Plant
+from plant.models import OperationMachine, Plant
 from scheduling.errors import RunInvalid, RunStateConflict
 from scheduling.locks import lock_runs
 from scheduling.models import ProductionOrder, ScheduleRun
@@ -141,7 +141,9 @@ def rerun_with_pin(
 
     The new run copies the base run's horizon, orders, settings and scenario (keeping earlier
     pins, replacing one on the same operation) and stays close to the base run's plan.
+    Raises RunInvalid at once if the machine is not in this run or cannot run the operation.
     """
+    _check_pin_machine(run=run, order_ref=order_ref, sequence=sequence, machine_code=machine_code)
     scenario = Scenario.parse(run.scenario).to_json()
     pins = [p for p in scenario["pins"] if (p["order_ref"], p["sequence"]) != (order_ref, sequence)]
     pins.append(
@@ -169,3 +171,26 @@ def rerun_with_pin(
         base_run=run,
         created_by=created_by,
     )
+
+
+def _check_pin_machine(
+    *, run: ScheduleRun, order_ref: str, sequence: int, machine_code: str
+) -> None:
+    """The solver would refuse the pin too, but only after the run was queued and claimed."""
+    if machine_code not in run.machine_windows:
+        raise RunInvalid(
+            f"Machine {machine_code} is not part of this run, so nothing can be pinned to it.",
+            detail={"machine": [machine_code]},
+        )
+    eligible = OperationMachine.objects.filter(
+        machine__plant=run.plant_id,
+        machine__code=machine_code,
+        operation__sequence=sequence,
+        operation__routing__item__production_orders__plant=run.plant_id,
+        operation__routing__item__production_orders__external_ref=order_ref,
+    )
+    if not eligible.exists():
+        raise RunInvalid(
+            f"Machine {machine_code} cannot run {order_ref} operation {sequence}.",
+            detail={"machine": [machine_code]},
+        )

@@ -10,6 +10,10 @@
  * `data.tz`: every timestamp is shifted to "plant wall clock as if UTC" and the chart runs
  * with useUTC, so ticks fall on plant midnights whatever the browser's zone is.
  *
+ * Drag-to-pin: with static/js/gantt_drag.js loaded, the option `onOperationDrop(id, info,
+ * target)` lets a planner drag bars to another eligible machine or time (contract keys
+ * `eligible` and `op_eligible`; see that file); g.clearDrop() removes the dropped ghost.
+ *
  * Performance (10,000 ops / 50 machines): the contract is unpacked once into typed arrays;
  * each view is a few custom series whose renderItem returns one plain rect per item, clipped
  * with clipRectByRect; animation is off; dataZoom uses weakFilter so only visible items render.
@@ -642,6 +646,7 @@
       applyHeight();
       chart.resize();
       chart.setOption(option, { notMerge: true, lazyUpdate: false });
+      if (drag) drag.reset();
     }
 
     chart.on("click", function (p) {
@@ -652,6 +657,18 @@
       var info = opInfo(i);
       if (typeof options.onOperationClick === "function") options.onOperationClick(P.ops[i][7], info);
     });
+
+    // Drag-to-pin lives in gantt_drag.js, loaded only where the user may plan.
+    var drag = null;
+    if (typeof options.onOperationDrop === "function" && global.TaktGanttDrag) {
+      drag = global.TaktGanttDrag.attach({
+        chart: chart, element: element, P: P, state: state, opInfo: opInfo,
+        onClick: function (id, info) {
+          if (typeof options.onOperationClick === "function") options.onOperationClick(id, info);
+        },
+        onDrop: options.onOperationDrop,
+      });
+    }
 
     var ro = null;
     if (typeof ResizeObserver !== "undefined") {
@@ -698,7 +715,9 @@
         if (data.now_ms != null) P.now = P.zone.shift(data.now_ms);
         render(true);
       },
+      clearDrop: function () { if (drag) drag.clearDrop(); },
       dispose: function () {
+        if (drag) drag.detach();
         if (ro) ro.disconnect();
         chart.dispose();
       },

@@ -245,3 +245,110 @@ def test_the_dispatch_api_lists_a_machines_published_sequence_and_hides_other_pl
     client.force_login(outsider)
     response = client.get(url)
     assert response.status_code == 404 and set(response.json()) == {"code", "message", "detail"}
+
+
+def test_the_gantt_says_on_which_machine_rows_each_operation_may_be_pinned(
+    client, nw1_manager, solved_run, django_assert_num_queries
+) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(nw1_manager)
+    # session, user, plants, run, operations, machines, eligible machines
+    with django_assert_num_queries(7):
+        data = client.get(reverse("scheduling:run-gantt", args=[solved_run.pk])).json()
+    codes = [m["code"] for m in data["machines"]]
+    ops = {
+        op.pk: op
+        for op in ScheduledOperation.objects.filter(run=solved_run).select_related("operation")
+    }
+    assert len(data["op_eligible"]) == len(data["ops"])
+    for row, set_index in zip(data["ops"], data["op_eligible"], strict=True):
+        operation = ops[row[7]].operation
+        expected = set(operation.eligible_machines.values_list("machine__code", flat=True))
+        assert {codes[i] for i in data["eligible"][set_index]} == expected
+        assert row[0] in data["eligible"][set_index]  # where it is scheduled is eligible
+
+
+def test_a_pin_on_a_machine_that_cannot_run_the_operation_is_refused_before_any_run(
+    client, nw1_manager, solved_run, no_enqueue
+) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(nw1_manager)
+    op = ScheduledOperation.objects.filter(run=solved_run, machine_label="MIL-02").first()
+    start = timezone.localtime(op.start).strftime("%Y-%m-%dT%H:%M")
+    url = reverse("scheduling:run-pin", args=[solved_run.pk])
+    response = client.post(url, {"operation": op.pk, "machine": "SAW-01", "start": start})
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "scheduling:run-detail", args=[solved_run.pk]
+    )
+    page = client.get(response["Location"]).content.decode()
+    assert f"Machine SAW-01 cannot run {op.order.external_ref} operation" in page
+    response = client.post(url, {"operation": op.pk, "machine": "NOPE-1", "start": start})
+    assert (
+        "Machine NOPE-1 is not part of this run"
+        in client.get(response["Location"]).content.decode()
+    )
+    assert ScheduleRun.objects.count() == 1
+
+
+def test_filtering_the_order_list_costs_the_same_queries(
+    client, nw1_manager, django_assert_num_queries
+) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(nw1_manager)
+    url = reverse("scheduling:order-list")
+    for query in ("?status=all", "?status=open&late=1", "?q=SO-241", "?status=cancelled"):
+        with django_assert_num_queries(5):  # session, user, plants, roles, orders with items
+            assert client.get(url + query, HTTP_HX_REQUEST="true").status_code == 200
+
+
+def test_a_finished_runs_page_and_its_progress_poll_cost_a_fixed_number_of_queries(
+    client, nw1_manager, solved_run, django_assert_num_queries
+) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(nw1_manager)
+    url = reverse("scheduling:run-detail", args=[solved_run.pk])
+    # session, user, plants, run, roles, late orders: orders, operations, eligible machines,
+    # machines of the pin form
+    with django_assert_num_queries(9):
+        assert client.get(url).status_code == 200
+    with django_assert_num_queries(5):  # session, user, plants, run, roles
+        client.get(url + "?part=progress", HTTP_HX_REQUEST="true")
+
+
+def test_comparing_runs_costs_one_query_per_compared_run(
+    client, nw1_manager, solved_run, demo_plant, horizon, no_enqueue, django_assert_num_queries
+) -> None:  # type: ignore[no-untyped-def]
+    others = [
+        create_run(
+            plant=demo_plant, name=f"Other {n}", horizon_start=horizon[0], horizon_end=horizon[1]
+        )
+        for n in range(3)
+    ]
+    client.force_login(nw1_manager)
+    url = reverse("scheduling:run-compare") + f"?runs={solved_run.pk}"
+    with django_assert_num_queries(6):  # session, user, plants, the two runs, roles
+        client.get(url + f"&runs={others[0].pk}")
+    with django_assert_num_queries(8):  # at most four runs are compared
+        client.get(url + "".join(f"&runs={o.pk}" for o in others) + f"&runs={solved_run.pk}")
+
+
+def test_the_dispatch_page_and_api_cost_a_fixed_number_of_queries(
+    client, nw1_manager, solved_run, django_assert_num_queries
+) -> None:  # type: ignore[no-untyped-def]
+    from scheduling.services.runs import publish_run
+
+    publish_run(run=solved_run)
+    client.force_login(nw1_manager)
+    busiest = (
+        ScheduledOperation.objects.filter(run=solved_run)
+        .values_list("machine_label", flat=True)
+        .order_by("machine_label")
+    )
+    counts = {code: list(busiest).count(code) for code in set(busiest)}
+    many, few = max(counts, key=counts.get), min(counts, key=counts.get)
+    assert counts[many] > counts[few]
+    for code in (many, few):
+        # session, user, plants, published run, machines, operations with orders, roles
+        with django_assert_num_queries(7):
+            page = client.get(reverse("scheduling:dispatch") + f"?machine={code}")
+        assert page.content.decode().count("<tr><td>") == counts[code]
+        # session, user, plant by code, plant access, machine, published run, operations
+        with django_assert_num_queries(7):
+            body = client.get(reverse("api-dispatch") + f"?plant=NW1&machine={code}").json()
+        assert len(body["operations"]) == counts[code]

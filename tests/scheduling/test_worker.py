@@ -6,15 +6,17 @@ as the broker when REDIS_URL is set, else the filesystem transport. In CI both a
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import signal
 import time
 
 import pytest
 
-from scheduling.models import ScheduledOperation, ScheduleRun
+from scheduling.models import ProductionOrder, ScheduledOperation, ScheduleRun
 from scheduling.services.execution import sweep_stale_runs
 from scheduling.services.runs import create_run, request_cancel
+from tests.factories.plant import ItemFactory
 from tests.workers import wait_for
 
 pytestmark = [pytest.mark.postgres, pytest.mark.worker, pytest.mark.django_db(transaction=True)]
@@ -65,3 +67,22 @@ def test_a_worker_killed_mid_solve_leaves_the_run_requeued_then_solved_never_stu
     start_worker()
     run = wait_for(run, lambda r: r.is_final)
     assert run.status == Status.SUCCEEDED and run.attempt == 2 and run.worker.startswith("test1@")
+
+
+def test_on_a_real_worker_an_order_whose_item_has_no_routing_fails_the_run_by_name(
+    demo_plant, horizon, start_worker
+) -> None:  # type: ignore[no-untyped-def]
+    item = ItemFactory(plant=demo_plant, code="PROTO-9")
+    ProductionOrder.objects.create(
+        plant=demo_plant,
+        external_ref="SO-PROTO",
+        item=item,
+        quantity=3,
+        release_at=horizon[0],
+        due_at=horizon[0] + dt.timedelta(days=1),
+    )
+    start_worker()
+    run = wait_for(start_run(demo_plant, horizon, 3), lambda r: r.is_final)
+    assert run.status == Status.FAILED and run.attempt == 1
+    assert "SO-PROTO (PROTO-9)" in run.error and "no routing" in run.error
+    assert not ScheduledOperation.objects.filter(run=run).exists()
