@@ -25,3 +25,7 @@ if not REDIS_URL:  # noqa: F405
             )
         },
     }
+
+# Tests never run collectstatic: serve static files straight from the app folders.
+STATIC_ROOT = None
+WHITENOISE_USE_FINDERS = True
