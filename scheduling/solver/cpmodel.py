@@ -410,9 +410,17 @@ class SubModel:
         cost = md.new_int_var(0, math.ceil(cph * (b - a) / 60), f"otc{m}_{k}")
         md.add(60 * cost >= cph * (used_hi - used_lo))
         self._ot_vars.append((m, k, used_lo, used_hi))
+        # An empty blocker must be absent: NoOverlap counts a zero-size interval as overlapping
+        # any block that straddles its point (work running from regular time into overtime).
+        before = md.new_bool_var(f"otbp{m}_{k}")
+        md.add(used_lo > a).only_enforce_if(before)
+        md.add(used_lo == a).only_enforce_if(before.Not())
+        after = md.new_bool_var(f"otap{m}_{k}")
+        md.add(used_hi < b).only_enforce_if(after)
+        md.add(used_hi == b).only_enforce_if(after.Not())
         blockers = [
-            md.new_interval_var(a, used_lo - a, used_lo, f"otb{m}_{k}"),
-            md.new_interval_var(used_hi, b - used_hi, b, f"ota{m}_{k}"),
+            md.new_optional_interval_var(a, used_lo - a, used_lo, before, f"otb{m}_{k}"),
+            md.new_optional_interval_var(used_hi, b - used_hi, b, after, f"ota{m}_{k}"),
         ]
         return cost, blockers
 

@@ -9,7 +9,7 @@ from .compiled import Compiled, Slot
 from .cpmodel import LinExpr, SubModel
 from .cpsat import run
 from .diagnose import diagnose
-from .dispatch import RULES, dispatch
+from .dispatch import dispatch, variants
 from .incumbent import Incumbent
 from .lns import improve
 from .model import COMPONENTS, Problem, Progress, Solution, SolutionStatus
@@ -91,7 +91,7 @@ def construct(c: Compiled, inc: Incumbent, *, budget_s: float, stop: Callable[[]
     makespan_only = obj.mode == "weighted" and all(
         obj.weight(k) == 0 for k in COMPONENTS if k != "makespan"
     )
-    rules = ("mwkr", "ect", "spt", "fifo", "slack", "edd") if makespan_only else RULES
+    rules = variants(c, makespan_only)
     # the greedy pass keeps every rule but maximum lags, so only then is a check needed
     check = any(op.max_lag is not None for op in c.ops)
     t0 = time.monotonic()
