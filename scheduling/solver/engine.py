@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Mapping
 
+from .bounds import earliest_processing, tardiness_bound
 from .compiled import Compiled, Slot
 from .cpmodel import LinExpr, SubModel
 from .cpsat import run
@@ -110,25 +111,15 @@ def construct(c: Compiled, inc: Incumbent, *, budget_s: float, stop: Callable[[]
 
 
 def simple_bound(c: Compiled) -> int:
-    """A cheap lower bound on the weighted objective (chains and machine loads)."""
+    """A cheap lower bound on the weighted objective (tardiness and makespan floors)."""
     obj = c.problem.objective
-    jobs = c.problem.jobs
-    chain_end = []
-    tard = 0
-    for j, chain in enumerate(c.job_ops):
-        work = sum(min(d + su for _, d, su in c.ops[o].modes) for o in chain)
-        end = jobs[j].release + work
-        chain_end.append(end)
-        due = jobs[j].due
-        if due is not None and end > due:
-            tard += jobs[j].weight * (end - due)
+    _, ends = earliest_processing(c)
     load = [0] * len(c.machines)
     for op in c.ops:
         if len(op.modes) == 1:
             load[op.modes[0][0]] += op.modes[0][1] + op.modes[0][2]
-    ms = max(chain_end + load + [0])
-    for slot in c.fixed.values():
-        ms = max(ms, slot[3])
+    ms = max(ends + load + [slot[3] for slot in c.fixed.values()] + [0])
+    tard = tardiness_bound(c) if obj.weighted_tardiness else 0
     return obj.weighted_tardiness * tard + obj.makespan * ms
 
 

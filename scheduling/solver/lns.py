@@ -25,6 +25,7 @@ from collections.abc import Callable
 from .compiled import Compiled, Slot
 from .cpmodel import LinExpr
 from .cpsat import run
+from .decode import Decoder
 from .incumbent import Incumbent
 from .state import ScheduleState
 
@@ -160,6 +161,7 @@ def improve(
     if not hood.movable or inc.slots is None:
         return
     state = ScheduleState(c, inc.slots)
+    compactor = Compactor(c)
     for si, stage in enumerate(stages):
         stage_deadline = time.monotonic() + (deadline - time.monotonic()) / (len(stages) - si)
         guide = obj.weighted_tardiness > 0 and (
@@ -204,6 +206,17 @@ def improve(
                     better = inc.offer(state.slots, "cpsat", comps)
                 else:
                     state.update(undo)
+            if gain > 0 and compactor.due():
+                compacted = compactor.run(state)
+                if compacted is not None and objective_key(obj, compacted.components()) < cur_key:
+                    state = compacted
+                    comps = state.components()
+                    extra = cur_key[0] - objective_key(obj, comps)[0]
+                    gain += extra
+                    cur_key = objective_key(obj, comps)
+                    if trace is not None:
+                        trace(f"compaction gain={extra}")
+                    inc.offer(state.slots, "cpsat", comps)
             hood.adapt(kind, res.status == "optimal")
             hood.reward(kind, gain, time.monotonic() - t_it)
             if trace is not None:
@@ -211,6 +224,40 @@ def improve(
                     f"it={it} {kind} n={len(free)} {res.status} better={better} gain={gain} "
                     f"build={t_built - t_it:.2f}s total={time.monotonic() - t_it:.2f}s"
                 )
+
+
+class Compactor:
+    """Decodes the current machine sequences again, every operation as early as it can go.
+
+    A neighbourhood frozen in time cannot let the work after it move up into the room it
+    made; decoding the sequences does, over the whole plant. It costs a full pass, so it runs
+    after an improvement and at most about a tenth of the time.
+    """
+
+    def __init__(self, c: Compiled) -> None:
+        self.c = c
+        self.decoder = Decoder(c)
+        self.with_ot = Decoder(c, overtime=True) if any(m.overtime for m in c.machines) else None
+        self.next_at = 0.0
+
+    def due(self) -> bool:
+        return time.monotonic() >= self.next_at
+
+    def run(self, state: ScheduleState) -> ScheduleState | None:
+        """The better decoding of `state`'s sequences (with or without overtime), if any."""
+        from .incumbent import objective_key
+
+        t0 = time.monotonic()
+        obj = self.c.problem.objective
+        best: tuple[tuple[int, ...], list[Slot]] | None = None
+        for decoder in (self.decoder, self.with_ot):
+            slots = decoder.decode(state.seq) if decoder is not None else None
+            if slots is not None:
+                key = objective_key(obj, self.c.components(slots))
+                if best is None or key < best[0]:
+                    best = (key, slots)
+        self.next_at = time.monotonic() + 9 * (time.monotonic() - t0)
+        return ScheduleState(self.c, best[1]) if best is not None else None
 
 
 COMPLETE_HINT = True
