@@ -93,3 +93,26 @@ def test_decoding_refuses_sequences_that_contradict_the_routings() -> None:
     # M1 runs y2 before x1 and M2 runs x2 before y1: each waits for the other
     assert Decoder(c).decode([[3, 0], [1, 2]]) is None
     assert Decoder(c).decode([[0, 3], [2, 1]]) is not None
+
+
+def test_compaction_of_a_search_result_stays_valid() -> None:
+    from scheduling.solver import solve
+    from scheduling.solver.lns import Compactor
+
+    plant = generate_plant(120, 6, seed=3)
+    c = Compiled(plant)
+    solution = solve(plant, time_limit_s=2.0, strategy="lns", seed=1)
+    slots = [(0, 0, 0, 0)] * len(c.ops)
+    for a in solution.assignments:
+        slots[c.op_index[a.operation_id]] = (
+            c.machine_index[a.machine_id],
+            a.setup_start,
+            a.start,
+            a.end,
+        )
+    state = ScheduleState(c, slots)
+    compacted = Compactor(c).run(state)
+    assert compacted is not None
+    _checked(c, compacted.slots)
+    # every operation of every order is still there, in routing order
+    assert sorted(o for seq in compacted.seq for o in seq) == list(range(len(c.ops)))
