@@ -37,14 +37,14 @@ def earliest_processing(c: Compiled) -> tuple[list[int], list[int]]:
             if fixed is not None:
                 starts[o], ends[o] = fixed[2], fixed[3]
             else:
-                best = min(
-                    (
-                        _earliest(c.machines[m], c.ops[o].can_pause, d, su, ready)
-                        for m, d, su in c.ops[o].modes
-                    ),
-                    default=(ready, c.horizon),
-                )
-                starts[o], ends[o] = best[0], min(best[1], c.horizon)
+                options = [
+                    _earliest(c.machines[m], c.ops[o].can_pause, d, su, ready)
+                    for m, d, su in c.ops[o].modes
+                ] or [(ready, c.horizon)]
+                # each taken over all machines: the earliest start and the earliest end may
+                # come from different machines (a slower one free sooner)
+                starts[o] = min(s for s, _ in options)
+                ends[o] = min(c.horizon, min(e for _, e in options))
             ready = ends[o] + c.ops[o].min_lag
     return starts, ends
 

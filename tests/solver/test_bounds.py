@@ -80,3 +80,15 @@ def test_a_machine_that_cannot_serve_every_order_on_time_gives_a_positive_bound(
     assert tardiness_bound(Compiled(problem)) == 180
     solution = solve(problem, time_limit_s=5)
     assert solution.bound == 180 and solution.status == "optimal"
+
+
+def test_the_bound_takes_the_earliest_end_over_machines_not_the_earliest_start() -> None:
+    # M1 is free at once but slow (ends at 100); M2 opens at 10 and is fast (ends at 30)
+    problem = Problem(
+        horizon=500,
+        machines=(machine("M1"), machine("M2", available=(Window(10, 500),))),
+        jobs=(job("J", op("a", ("M1", 100), ("M2", 20)), due=30),),
+        objective=TARDINESS_ONLY,
+    )
+    assert tardiness_bound(Compiled(problem)) == 0
+    assert solve(problem, time_limit_s=5).components["weighted_tardiness"] == 0
