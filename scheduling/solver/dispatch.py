@@ -19,6 +19,18 @@ RULES: tuple[str, ...] = ("atcs", "atcs3", "edd", "slack", "fifo", "ect", "mwkr"
 MAKESPAN_RULES: tuple[str, ...] = ("mwkr", "ect", "spt", "fifo", "slack", "edd")
 # a rule name with this suffix also places work in overtime windows
 OVERTIME = "+ot"
+# more (k1, k2) look-ahead parameters of ATCS, tried while the construction budget lasts:
+# which one suits a plant varies from plant to plant and cannot be told in advance
+ATCS_GRID: tuple[tuple[float, float], ...] = (
+    (2.0, 0.5),
+    (3.0, 0.25),
+    (1.0, 0.5),
+    (2.0, 0.25),
+    (3.0, 0.5),
+    (1.0, 1.0),
+    (4.0, 1.0),
+    (3.0, 0.1),
+)
 
 INF = 1 << 60
 
@@ -67,13 +79,16 @@ def variants(c: Compiled, makespan_only: bool) -> list[str]:
 
     Where machines offer overtime, each rule also runs in a variant that uses it
     (`atcs+ot`): on loaded plants overtime is the cheapest way to cut tardiness, and a
-    construction that ignores it leaves the search far from the good schedules.
+    construction that ignores it leaves the search far from the good schedules. ATCS also
+    runs with other look-ahead parameters (`atcs(k1,k2)`).
     """
     rules = list(MAKESPAN_RULES if makespan_only else RULES)
+    grid = [] if makespan_only else [f"atcs({k1},{k2})" for k1, k2 in ATCS_GRID]
     if not any(mi.overtime for mi in c.machines):
-        return rules
+        return rules + grid
     with_ot = [r + OVERTIME for r in rules]
-    return with_ot[:4] + rules[:4] + with_ot[4:] + rules[4:]
+    grid_ot = [r + OVERTIME for r in grid]
+    return with_ot[:4] + grid_ot[:4] + rules[:4] + grid_ot[4:] + with_ot[4:] + rules[4:] + grid
 
 
 def dispatch(c: Compiled, rule: str, overtime: bool = False) -> list[Slot] | None:
@@ -127,6 +142,9 @@ class _Dispatcher:
             return slack
         if rule in ("atcs", "atcs3"):
             return self._atcs(2.0 if rule == "atcs" else 3.0, 1.0)
+        if rule.startswith("atcs("):
+            k1, k2 = (float(x) for x in rule[5:-1].split(","))
+            return self._atcs(k1, k2)
         if rule == "mwkr":
             return lambda j, s, e, d: (-self.rem[j], -jobs[j].priority, e)
         if rule == "fifo":
