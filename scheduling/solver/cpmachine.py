@@ -55,12 +55,35 @@ class MachineConstraints(Changeovers):
         items: list[tuple[int, ModeVars]],
         frozen: list[int],
     ) -> tuple[list[LinExpr], list[LinExpr], int, int]:
+        """Machine m's constraints; returns setup terms, overtime terms and their constants."""
         c = self.c
-        md = self.model
         mi = c.machines[m]
         # the stretches of time the free operations can use on this machine
         spans = merge((dom(self.vars[o].S)[0], dom(self.vars[o].E)[1]) for o, _ in items)
-        # frozen operations that can touch the free ones, and the neighbours of each stretch
+        near, anchors = self._near_frozen(spans, frozen)
+        setup_terms, cst_co, use_circuit = self._changeovers(m, items, near, anchors, frozen)
+        blocks, cal_ops = self._op_blocks(m, items, use_circuit)
+        for o in near:
+            _, s, _, e = self._fz(o)
+            blocks.append(self.model.new_fixed_size_interval_var(s, e - s, f"fb{o}"))
+        if mi.always:
+            self.model.add_no_overlap(blocks)
+            return setup_terms, [], cst_co, 0
+        offs, frozen_cal, ot_terms, cst_ot = self._calendar(m, spans, near)
+        pausable_here = any(c.ops[o].can_pause for o, _ in items) or any(
+            c.ops[o].can_pause for o in near
+        )
+        if pausable_here:
+            self.model.add_no_overlap(blocks)
+            self.model.add_no_overlap(cal_ops + offs + frozen_cal)
+        else:
+            self.model.add_no_overlap(blocks + offs)
+        return setup_terms, ot_terms, cst_co, cst_ot
+
+    def _near_frozen(
+        self, spans: list[tuple[int, int]], frozen: list[int]
+    ) -> tuple[list[int], set[int]]:
+        """Frozen operations that can touch the free ones, and the neighbours of each stretch."""
         near: list[int] = []
         anchors: set[int] = set()
         for a, b in spans:
@@ -76,35 +99,53 @@ class MachineConstraints(Changeovers):
                     break
             if before is not None:
                 anchors.add(before)
-        near_set = set(near)
-        setup_terms: list[LinExpr] = []
-        ot_terms: list[LinExpr] = []
-        families = {c.ops[o].family for o, _ in items} | {c.ops[o].family for o in near_set}
-        families |= {c.ops[o].family for o in anchors}
+        # one long frozen operation can reach into two stretches: list it once
+        return list(dict.fromkeys(near)), anchors
+
+    def _changeovers(
+        self,
+        m: int,
+        items: list[tuple[int, ModeVars]],
+        near: list[int],
+        anchors: set[int],
+        frozen: list[int],
+    ) -> tuple[list[LinExpr], int, bool]:
+        """The changeover circuit when families with a changeover meet on machine m.
+
+        Returns its setup terms, the changeovers of frozen work outside it, and whether it is
+        there.
+        """
+        c = self.c
+        mi = c.machines[m]
+        nodes = set(near) | anchors
+        families = {c.ops[o].family for o, _ in items} | {c.ops[o].family for o in nodes}
         use_circuit = any(mi.changeover.get((a, b), 0) > 0 for a in families for b in families)
+        setup_terms: list[LinExpr] = []
         circuit_frozen: set[int] = set()
         if use_circuit:
-            nodes_frozen = sorted(near_set | anchors, key=lambda o: self._fz(o)[1])
+            nodes_frozen = sorted(nodes, key=lambda o: self._fz(o)[1])
             circuit_frozen = set(nodes_frozen)
-            setup_terms.extend(self._circuit(m, items, nodes_frozen))
+            setup_terms = self._circuit(m, items, nodes_frozen)
         st = self.state
         cst_co = 0
         if st is not None:
             cst_co = sum(st.co[o] for o in frozen if o not in circuit_frozen)
-        # blocks NoOverlap
+        return setup_terms, cst_co, use_circuit
+
+    def _op_blocks(
+        self, m: int, items: list[tuple[int, ModeVars]], use_circuit: bool
+    ) -> tuple[list[cp_model.IntervalVar], list[cp_model.IntervalVar]]:
+        """Each free operation's block on m, and the part of it that needs working time."""
+        c = self.c
+        md = self.model
+        mi = c.machines[m]
         blocks: list[cp_model.IntervalVar] = []
         cal_ops: list[cp_model.IntervalVar] = []
-        offs: list[cp_model.IntervalVar] = []
-        frozen_cal: list[cp_model.IntervalVar] = []
-        pausable_here = not mi.always and (
-            any(c.ops[o].can_pause for o, _ in items) or any(c.ops[o].can_pause for o in near)
-        )
         for o, mv in items:
             ov = self.vars[o]
-            op = c.ops[o]
             if not use_circuit:
                 mv.co = 0
-            pause = op.can_pause and not mi.always
+            pause = c.ops[o].can_pause and not mi.always
             self._mode_timing(o, ov, mv, pause, mi)
             if not pause and isinstance(mv.co, int):
                 # constant length: a fixed-size interval propagates and relaxes better
@@ -118,31 +159,39 @@ class MachineConstraints(Changeovers):
             blocks.append(blk)
             if not mi.always:
                 cal_ops.append(self._interval(ov.S, ov.T, mv.lit, f"c{o}_{m}") if pause else blk)
-        for o in near_set:
-            _, s, t, e = self._fz(o)
-            blocks.append(md.new_fixed_size_interval_var(s, e - s, f"fb{o}"))
+        return blocks, cal_ops
+
+    def _calendar(
+        self, m: int, spans: list[tuple[int, int]], near: list[int]
+    ) -> tuple[list[cp_model.IntervalVar], list[cp_model.IntervalVar], list[LinExpr], int]:
+        """Non-working time and overtime windows over `spans` on m.
+
+        Returns the blocking intervals, the busy parts of frozen work inside overtime windows,
+        the overtime cost terms, and the cost of the windows outside the spans.
+        """
+        c = self.c
+        md = self.model
+        mi = c.machines[m]
+        st = self.state
+        offs: list[cp_model.IntervalVar] = []
+        frozen_cal: list[cp_model.IntervalVar] = []
+        ot_terms: list[LinExpr] = []
         cst_ot = 0
-        if not mi.always:
-            for w_lo, w_hi in spans:
-                offs.extend(self._offs(mi, w_lo, w_hi))
-            for k, (a, b, cph) in enumerate(mi.overtime):
-                if not any(b > w_lo and a < w_hi for w_lo, w_hi in spans):
-                    cst_ot += st.piece_cost(m, k) if st is not None else 0
-                    continue
-                cost, blockers = self._overtime_window(m, k, a, b, cph)
-                ot_terms.append(cost)
-                offs.extend(blockers)
-                for o in near:
-                    _, s, t, e = self._fz(o)
-                    busy_end = t if c.ops[o].can_pause else e
-                    if busy_end > s and min(busy_end, b) > max(s, a):
-                        frozen_cal.append(md.new_fixed_size_interval_var(s, busy_end - s, f"fc{o}"))
-        if pausable_here:
-            md.add_no_overlap(blocks)
-            md.add_no_overlap(cal_ops + offs + frozen_cal)
-        else:
-            md.add_no_overlap(blocks + offs)
-        return setup_terms, ot_terms, cst_co, cst_ot
+        for w_lo, w_hi in spans:
+            offs.extend(self._offs(mi, w_lo, w_hi))
+        for k, (a, b, cph) in enumerate(mi.overtime):
+            if not any(b > w_lo and a < w_hi for w_lo, w_hi in spans):
+                cst_ot += st.piece_cost(m, k) if st is not None else 0
+                continue
+            cost, blockers = self._overtime_window(m, k, a, b, cph)
+            ot_terms.append(cost)
+            offs.extend(blockers)
+            for o in near:
+                _, s, t, e = self._fz(o)
+                busy_end = t if c.ops[o].can_pause else e
+                if busy_end > s and min(busy_end, b) > max(s, a):
+                    frozen_cal.append(md.new_fixed_size_interval_var(s, busy_end - s, f"fc{o}"))
+        return offs, frozen_cal, ot_terms, cst_ot
 
     def _offs(self, mi: MachineInfo, w_lo: int, w_hi: int) -> list[cp_model.IntervalVar]:
         """Non-working time (neither regular nor overtime) inside `[w_lo, w_hi)`."""
