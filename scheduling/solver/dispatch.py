@@ -16,6 +16,21 @@ from collections.abc import Callable
 from .compiled import Compiled, MachineInfo, OpInfo, Slot
 
 RULES: tuple[str, ...] = ("atcs", "atcs3", "edd", "slack", "fifo", "ect", "mwkr", "spt")
+MAKESPAN_RULES: tuple[str, ...] = ("mwkr", "ect", "spt", "fifo", "slack", "edd")
+# a rule name with this suffix also places work in overtime windows
+OVERTIME = "+ot"
+# more (k1, k2) look-ahead parameters of ATCS, tried while the construction budget lasts:
+# which one suits a plant varies from plant to plant and cannot be told in advance
+ATCS_GRID: tuple[tuple[float, float], ...] = (
+    (2.0, 0.5),
+    (3.0, 0.25),
+    (1.0, 0.5),
+    (2.0, 0.25),
+    (3.0, 0.5),
+    (1.0, 1.0),
+    (4.0, 1.0),
+    (3.0, 0.1),
+)
 
 INF = 1 << 60
 
@@ -28,13 +43,18 @@ def place(
     ready: int,
     free: int,
     family_before: int | None,
+    overtime: bool = False,
 ) -> tuple[int, int, int] | None:
-    """Earliest (setup_start, start, end) of `op` on `mi` after `free`, processing >= `ready`."""
+    """Earliest (setup_start, start, end) of `op` on `mi` after `free`, processing >= `ready`.
+
+    With `overtime`, non-pausable operations (setup and work) may also use overtime windows;
+    pausable ones keep to regular time (their work pauses through overtime anyway).
+    """
     setup = routing_setup + mi.co(family_before, op.family)
     lo = max(free, ready - setup)
     cal = mi.regular
     if not op.can_pause or mi.always:
-        s = cal.fit(lo, setup + duration)
+        s = (mi.extended if overtime else cal).fit(lo, setup + duration)
         if s is None:
             return None
         return s, s + setup, s + setup + duration
@@ -54,15 +74,38 @@ def place(
     return s, t, e
 
 
-def dispatch(c: Compiled, rule: str) -> list[Slot] | None:
-    """Build a schedule with one priority rule; None when it runs past the horizon."""
-    return _Dispatcher(c, rule).run()
+def variants(c: Compiled, makespan_only: bool) -> list[str]:
+    """The rules to try, the most promising first.
+
+    Where machines offer overtime, each rule also runs in a variant that uses it
+    (`atcs+ot`): on loaded plants overtime is the cheapest way to cut tardiness, and a
+    construction that ignores it leaves the search far from the good schedules. ATCS also
+    runs with other look-ahead parameters (`atcs(k1,k2)`).
+    """
+    rules = list(MAKESPAN_RULES if makespan_only else RULES)
+    grid = [] if makespan_only else [f"atcs({k1},{k2})" for k1, k2 in ATCS_GRID]
+    if not any(mi.overtime for mi in c.machines):
+        return rules + grid
+    with_ot = [r + OVERTIME for r in rules]
+    grid_ot = [r + OVERTIME for r in grid]
+    return with_ot[:4] + grid_ot[:4] + rules[:4] + grid_ot[4:] + with_ot[4:] + rules[4:] + grid
+
+
+def dispatch(c: Compiled, rule: str, overtime: bool = False) -> list[Slot] | None:
+    """Build a schedule with one priority rule; None when it runs past the horizon.
+
+    With `overtime`, operations are placed at their earliest, overtime windows included.
+    """
+    if rule.endswith(OVERTIME):
+        rule, overtime = rule.removesuffix(OVERTIME), True
+    return _Dispatcher(c, rule, overtime).run()
 
 
 class _Dispatcher:
-    def __init__(self, c: Compiled, rule: str) -> None:
+    def __init__(self, c: Compiled, rule: str, overtime: bool = False) -> None:
         self.c = c
         self.rule = rule
+        self.overtime = overtime
         n_m = len(c.machines)
         self.m_free = [0] * n_m
         self.m_fam: list[int | None] = [None] * n_m
@@ -99,6 +142,9 @@ class _Dispatcher:
             return slack
         if rule in ("atcs", "atcs3"):
             return self._atcs(2.0 if rule == "atcs" else 3.0, 1.0)
+        if rule.startswith("atcs("):
+            k1, k2 = (float(x) for x in rule[5:-1].split(","))
+            return self._atcs(k1, k2)
         if rule == "mwkr":
             return lambda j, s, e, d: (-self.rem[j], -jobs[j].priority, e)
         if rule == "fifo":
@@ -166,10 +212,14 @@ class _Dispatcher:
         op = c.ops[c.job_ops[j][self.pos[j]]]
         best: tuple[int, int, int, int, int] | None = None
         for m, d, su in op.modes:
-            p = place(c.machines[m], op, d, su, self.ready[j], self.m_free[m], self.m_fam[m])
+            p = self._place(m, op, d, su, j)
             if p is not None and (best is None or (p[2], d) < (best[2], best[4])):
                 best = (p[0], p[1], p[2], m, d)
         return best
+
+    def _place(self, m: int, op: OpInfo, d: int, su: int, j: int) -> tuple[int, int, int] | None:
+        mi = self.c.machines[m]
+        return place(mi, op, d, su, self.ready[j], self.m_free[m], self.m_fam[m], self.overtime)
 
     def run(self) -> list[Slot] | None:
         c = self.c
@@ -190,7 +240,6 @@ class _Dispatcher:
             s, t, e, m, d = best
             chosen = (j, s, t, e, d)
             chosen_key = self.key(j, s, e, d)
-            mi = c.machines[m]
             for j2 in self.cand_on[m]:
                 if j2 == j:
                     continue
@@ -200,7 +249,7 @@ class _Dispatcher:
                 for m2, d2, su2 in op2.modes:
                     if m2 != m:
                         continue
-                    p = place(mi, op2, d2, su2, self.ready[j2], self.m_free[m], self.m_fam[m])
+                    p = self._place(m, op2, d2, su2, j2)
                     if p is None or p[0] >= e or p[2] > max(self.best_e[j2], e):
                         continue
                     k2 = self.key(j2, p[0], p[2], d2)

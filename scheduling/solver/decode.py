@@ -1,0 +1,100 @@
+"""Semi-active decoding: times for given machine sequences, every operation as early as it can.
+
+A schedule is also a set of machine sequences. Decoding walks the precedence graph (each
+operation after its order's previous step and its machine's previous operation), placing each
+operation at its earliest feasible time on its machine's regular calendar with the changeover
+from the family before it. A sequence change therefore ripples through everything downstream,
+which a neighbourhood frozen in time cannot do.
+
+Fixed operations stay where they are; a sequence that would need one moved does not decode.
+Maximum lags are checked, not repaired: a decode that breaks one fails (returns None).
+"""
+
+from __future__ import annotations
+
+import itertools
+
+from .compiled import Compiled, Slot
+from .dispatch import place
+
+
+class Decoder:
+    """Decodes sequences of one compiled problem (precomputed per-operation lookups)."""
+
+    def __init__(self, c: Compiled, overtime: bool = False) -> None:
+        self.c = c
+        self.overtime = overtime
+        n = len(c.ops)
+        self.job_pred = [-1] * n
+        self.job_succ = [-1] * n
+        for chain in c.job_ops:
+            for a, b in itertools.pairwise(chain):
+                self.job_pred[b] = a
+                self.job_succ[a] = b
+        jobs = c.problem.jobs
+        self.release = [jobs[op.job].release for op in c.ops]
+        self.mode_of: list[dict[int, tuple[int, int]]] = [
+            {m: (d, su) for m, d, su in op.modes} for op in c.ops
+        ]
+        self.has_max_lag = any(op.max_lag is not None for op in c.ops)
+
+    def decode(self, seqs: list[list[int]]) -> list[Slot] | None:
+        """Slots for `seqs` (every operation in exactly one sequence); None when infeasible."""
+        c = self.c
+        n = len(c.ops)
+        slots: list[Slot | None] = [None] * n
+        mach_pred = [-1] * n
+        mach_succ = [-1] * n
+        machine_of = [-1] * n
+        for m, seq in enumerate(seqs):
+            prev = -1
+            for o in seq:
+                machine_of[o] = m
+                mach_pred[o] = prev
+                if prev >= 0:
+                    mach_succ[prev] = o
+                prev = o
+        job_pred = self.job_pred
+        waiting = [(job_pred[o] >= 0) + (mach_pred[o] >= 0) for o in range(n)]
+        stack = [o for o in range(n) if waiting[o] == 0]
+        done = 0
+        while stack:
+            o = stack.pop()
+            slot = self._place(o, machine_of[o], mach_pred[o], slots)
+            if slot is None:
+                return None
+            slots[o] = slot
+            done += 1
+            for nxt in (self.job_succ[o], mach_succ[o]):
+                if nxt >= 0:
+                    waiting[nxt] -= 1
+                    if waiting[nxt] == 0:
+                        stack.append(nxt)
+        if done < n:
+            return None  # the sequences and the routings form a cycle
+        return slots  # type: ignore[return-value]
+
+    def _place(self, o: int, m: int, mp: int, slots: list[Slot | None]) -> Slot | None:
+        c = self.c
+        op = c.ops[o]
+        jp = self.job_pred[o]
+        ready = self.release[o]
+        if jp >= 0:
+            prev_end = slots[jp][3]  # type: ignore[index]
+            ready = max(ready, prev_end + c.ops[jp].min_lag)
+        free = slots[mp][3] if mp >= 0 else 0  # type: ignore[index]
+        fixed = c.fixed.get(o)
+        if fixed is not None:
+            return fixed if fixed[2] >= ready and fixed[1] >= free else None
+        mode = self.mode_of[o].get(m)
+        if mode is None or m < 0:
+            return None
+        fam = c.ops[mp].family if mp >= 0 else None
+        p = place(c.machines[m], op, mode[0], mode[1], ready, free, fam, self.overtime)
+        if p is None or p[2] > c.horizon:
+            return None
+        if jp >= 0 and self.has_max_lag:
+            lag = c.ops[jp].max_lag
+            if lag is not None and p[1] - slots[jp][3] > lag:  # type: ignore[index]
+                return None
+        return (m, p[0], p[1], p[2])
