@@ -164,7 +164,12 @@ else:
 
 # --- REST API ---------------------------------------------------------------------------
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    # Token first: an unauthenticated call gets 401 with `WWW-Authenticate: Bearer`.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "plant.api.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": ["plant.api.throttling.CallerRateThrottle"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "plant.api.errors.exception_handler",
@@ -197,4 +202,20 @@ SOLVER_STALE_AFTER_S = int(os.environ.get("SOLVER_STALE_AFTER_S", "60"))
 SOLVER_MAX_ATTEMPTS = int(os.environ.get("SOLVER_MAX_ATTEMPTS", "2"))
 CELERY_BEAT_SCHEDULE = {
     "sweep-stale-runs": {"task": "scheduling.sweep_stale_runs", "schedule": 30.0},
+}
+
+# --- ERP integration --------------------------------------------------------------------
+# Requests per API token (or per logged-in user) and period, e.g. "600/minute"; the counts
+# live in the cache (Redis in production).
+API_THROTTLE_RATE = os.environ.get("API_THROTTLE_RATE", "1200/minute")
+# How long a POST command's Idempotency-Key is remembered (and its response replayed).
+API_IDEMPOTENCY_TTL_S = int(os.environ.get("API_IDEMPOTENCY_TTL_S", str(24 * 3600)))
+# Webhook deliveries: tries in all, the first retry's delay (doubling each time), and the
+# HTTP timeout of one try.
+WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("WEBHOOK_MAX_ATTEMPTS", "6"))
+WEBHOOK_RETRY_BASE_S = float(os.environ.get("WEBHOOK_RETRY_BASE_S", "30"))
+WEBHOOK_TIMEOUT_S = float(os.environ.get("WEBHOOK_TIMEOUT_S", "10"))
+CELERY_BEAT_SCHEDULE["purge-idempotency-keys"] = {
+    "task": "plant.purge_idempotency_keys",
+    "schedule": 3600.0,
 }

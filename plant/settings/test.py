@@ -25,3 +25,6 @@ if not REDIS_URL:  # noqa: F405
             )
         },
     }
+
+# Throttling is off in tests (user ids repeat across tests); the throttle test sets a rate.
+API_THROTTLE_RATE = ""

@@ -93,3 +93,22 @@ def test_lists_show_an_outsider_nothing_of_another_plant(client, plant, outsider
         ):
             rows = client.get(reverse(pattern.name)).json()["results"]
             assert [r for r in rows if r.get("plant", r.get("code")) == plant.code] == []
+
+
+def test_a_token_of_another_plant_gets_404_on_every_detail_route(plant, other_plant) -> None:  # type: ignore[no-untyped-def]
+    from django.test import Client
+
+    from plant.models import PlantMembership
+    from tests.factories.tokens import bearer, issue_token
+
+    records = master_data(plant)
+    issued = issue_token(other_plant)
+    # Even a user who belongs to both plants sees only the token's plants.
+    PlantMembership.objects.create(user=issued.token.user, plant=plant)
+    client = Client(**bearer(issued))
+    for name, model, methods in detail_routes():
+        url = url_for(name, records, model)
+        for method in methods:
+            response = client.generic(method.upper(), url, "{}", "application/json")
+            assert response.status_code == 404, (method, url, response.content)
+            assert response.json()["code"] == "not_found", (method, url)

@@ -1,0 +1,78 @@
+"""The Integrations pages: managers issue and revoke tokens; nobody else may."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from plant.models import ApiToken
+from tests.factories.tokens import bearer, issue_token
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_manager_issues_a_token_sees_it_once_and_it_works(manager_client, plant) -> None:  # type: ignore[no-untyped-def]
+    url = reverse("plant:integration-tokens")
+    response = manager_client.post(
+        url,
+        {
+            "name": "SAP",
+            "username": "sap-erp",
+            "plants": [plant.pk],
+            "scope": "write",
+            "expires_in_days": 30,
+        },
+    )
+    assert response.status_code == 200
+    secret = re.search(r"takt_[0-9a-f]{8}_[\w-]+", response.content.decode())
+    assert secret is not None
+    api = Client(HTTP_AUTHORIZATION=f"Bearer {secret.group(0)}")
+    assert api.get("/api/v1/plants/").json()["results"][0]["code"] == plant.code
+    assert secret.group(0) not in manager_client.get(url).content.decode()
+
+
+def test_a_manager_revokes_a_token_with_htmx_and_it_stops_working(manager_client, plant) -> None:  # type: ignore[no-untyped-def]
+    issued = issue_token(plant)
+    url = reverse("plant:integration-token-revoke", args=[issued.token.pk])
+    response = manager_client.post(url, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200 and "Revoked" in response.content.decode()
+    assert Client(**bearer(issued)).get("/api/v1/plants/").status_code == 401
+
+
+def test_a_supervisor_may_not_open_the_token_page(client, supervisor) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(supervisor)
+    assert client.get(reverse("plant:integration-tokens")).status_code == 403
+
+
+def test_an_outsider_cannot_revoke_another_plants_token(outsider_client, plant) -> None:  # type: ignore[no-untyped-def]
+    issued = issue_token(plant)
+    url = reverse("plant:integration-token-revoke", args=[issued.token.pk])
+    assert outsider_client.post(url).status_code == 404
+    assert ApiToken.objects.get(pk=issued.token.pk).revoked_at is None
+
+
+def test_the_admin_issues_a_token_through_the_service_and_shows_it_once(
+    admin_client, plant
+) -> None:  # type: ignore[no-untyped-def]
+    response = admin_client.post(
+        reverse("admin:plant_apitoken_add"),
+        {
+            "name": "MES",
+            "username": "mes",
+            "plants": [plant.pk],
+            "scope": "read",
+            "expires_in_days": 10,
+        },
+        follow=True,
+    )
+    secret = re.search(r"takt_[0-9a-f]{8}_[\w-]+", response.content.decode())
+    assert secret is not None, response.content.decode()[:2000]
+    token = ApiToken.objects.get(name="MES")
+    assert token.user.username == "mes" and list(token.plants.all()) == [plant]
+    assert (
+        Client(HTTP_AUTHORIZATION=f"Bearer {secret.group(0)}").get("/api/v1/plants/").status_code
+        == 200
+    )
