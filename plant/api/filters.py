@@ -26,14 +26,14 @@ LIST_PARAMETERS = [
 ]
 
 
-def parse_updated_since(value: str) -> dt.datetime:
+def parse_updated_since(value: str, name: str = "updated_since") -> dt.datetime:
     try:
         parsed = parse_datetime(value.strip())
     except ValueError:
         parsed = None
     if parsed is None:
         raise ValidationError(
-            {"updated_since": [f"'{value}' is not an ISO 8601 datetime (2025-01-31T08:00:00Z)."]}
+            {name: [f"'{value}' is not an ISO 8601 datetime (2025-01-31T08:00:00Z)."]}
         )
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=dt.UTC)

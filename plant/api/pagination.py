@@ -8,3 +8,8 @@ class Pagination(CursorPagination):
     page_size_query_param = "page_size"
     max_page_size = 1000
     ordering = "pk"
+
+
+def ordered_pagination(*ordering: str) -> type[Pagination]:
+    """Cursor pages in this order (a cursor pages by its first field, ties by offset)."""
+    return type("OrderedPagination", (Pagination,), {"ordering": ordering})

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, ClassVar, TypeVar
 
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Prefetch
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import serializers, status, viewsets
@@ -14,6 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from plant.api import serializers as s
+from plant.api.audit import audit_one
 from plant.api.filters import LIST_PARAMETERS, filter_master_data
 from plant.api.permissions import MasterDataPermission
 from plant.errors import NotFound
@@ -37,6 +38,16 @@ from plant.services.calendars import save_calendar_exception, save_overtime_offe
 from plant.services.records import delete_record, save_record
 from plant.services.routings import save_routing
 from plant.services.shift_patterns import save_shift_pattern
+
+
+def record_plant(record: Any) -> Plant | None:
+    """The plant a master-data record belongs to, by the path its queryset scopes by."""
+    path: str = getattr(type(record).objects.all(), "plant_path", "plant")
+    target = record
+    for step in path.split("__"):
+        target = getattr(target, step, None)
+    return target if isinstance(target, Plant) else None
+
 
 MasterDataViewSetT = TypeVar("MasterDataViewSetT", bound="MasterDataViewSet")
 
@@ -139,16 +150,31 @@ class MasterDataViewSet(viewsets.ModelViewSet):
         return self.get_paginated_response(data)
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        record = self._write(request, instance=None, partial=False)
-        return Response(self._output(record), status=status.HTTP_201_CREATED)
+        with transaction.atomic(durable=True):
+            record = self._write(request, instance=None, partial=False)
+            after = self._output(record)
+            self._audit(record, "create", None, after)
+        return Response(after, status=status.HTTP_201_CREATED)
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         instance = self.get_object()
-        record = self._write(request, instance=instance, partial=kwargs.get("partial", False))
-        return Response(self._output(record))
+        before = self._output(instance)
+        with transaction.atomic(durable=True):
+            record = self._write(request, instance=instance, partial=kwargs.get("partial", False))
+            after = self._output(record)
+            self._audit(record, "update", before, after)
+        return Response(after)
 
     def perform_destroy(self, instance: models.Model) -> None:
-        delete_record(record=instance)
+        before = self._output(instance)
+        with transaction.atomic(durable=True):
+            delete_record(record=instance)
+            self._audit(instance, "delete", before, None)
+
+    def _audit(self, record: Any, action: str, before: Any, after: Any) -> None:
+        """Every write through the API is in the audit log, committed with the write."""
+        plant = record if isinstance(record, Plant) else record_plant(record)
+        audit_one(self.request, record, plant=plant, action=action, before=before, after=after)
 
     def write_context(self, instance: Any) -> dict[str, Any]:
         return {"plant": instance.plant} if instance is not None else {}
@@ -258,10 +284,19 @@ class ItemViewSet(MasterDataViewSet):
             component = s.find_by_code(Item, item.plant, inp.validated_data["component"])
         except serializers.ValidationError as error:
             raise serializers.ValidationError({"component": error.detail}) from None
-        line = set_bom_line(
-            parent=item, component=component, quantity=inp.validated_data["quantity"]
-        )
-        return Response(s.BOMLineOutput(line).data, status=status.HTTP_201_CREATED)
+        before = BOMLine.objects.filter(parent=item, component=component).first()
+        with transaction.atomic(durable=True):
+            line = set_bom_line(
+                parent=item, component=component, quantity=inp.validated_data["quantity"]
+            )
+            after = s.BOMLineOutput(line).data
+            old = s.BOMLineOutput(before).data if before else None
+            action = "update" if before else "create"
+            ref = f"{item.code}/{component.code}"
+            audit_one(
+                request, line, plant=item.plant, action=action, before=old, after=after, ref=ref
+            )
+        return Response(after, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         summary="Remove a BOM line",
@@ -274,7 +309,13 @@ class ItemViewSet(MasterDataViewSet):
         line = BOMLine.objects.filter(parent=item, component__code=component).first()
         if line is None:
             raise NotFound(f"{item.code} has no BOM line for '{component}'.")
-        delete_record(record=line)
+        before = s.BOMLineOutput(line).data
+        with transaction.atomic(durable=True):
+            delete_record(record=line)
+            ref = f"{item.code}/{component}"
+            audit_one(
+                request, line, plant=item.plant, action="delete", before=before, after=None, ref=ref
+            )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

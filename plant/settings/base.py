@@ -185,6 +185,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "OrderStatusEnum": "scheduling.models.orders.ProductionOrder.Status",
+        "SettableOrderStatusEnum": "scheduling.api.order_serializers.SETTABLE_STATUSES",
+        "RunStatusEnum": "scheduling.models.runs.ScheduleRun.Status",
+    },
 }
 
 LOGGING = {

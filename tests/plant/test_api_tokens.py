@@ -116,3 +116,17 @@ def test_a_token_is_never_issued_in_a_persons_name(plant, manager) -> None:  # t
 
     with pytest.raises(RuleViolation, match="person's login"):
         issue_token(plant, username=manager.username)
+
+
+def test_every_master_data_write_is_audited_with_its_diff(erp_client, plant) -> None:  # type: ignore[no-untyped-def]
+    from plant.models import ApiAuditEntry
+
+    body = {"plant": plant.code, "code": "CNC", "name": "CNC"}
+    pk = erp_client.post("/api/v1/work-centres/", body, "application/json").json()["id"]
+    erp_client.patch(f"/api/v1/work-centres/{pk}/", {"name": "CNC cell"}, "application/json")
+    erp_client.delete(f"/api/v1/work-centres/{pk}/")
+    created, updated, deleted = ApiAuditEntry.objects.order_by("pk")
+    assert (created.action, created.changes["code"]) == ("create", [None, "CNC"])
+    assert updated.changes == {"name": ["CNC", "CNC cell"]}
+    assert deleted.action == "delete" and deleted.plant == plant
+    assert {e.token.user.username for e in (created, updated, deleted)} == {"erp"}

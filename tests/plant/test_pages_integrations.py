@@ -76,3 +76,49 @@ def test_the_admin_issues_a_token_through_the_service_and_shows_it_once(
         Client(HTTP_AUTHORIZATION=f"Bearer {secret.group(0)}").get("/api/v1/plants/").status_code
         == 200
     )
+
+
+def test_the_audit_page_lists_api_writes_in_a_fixed_number_of_queries(
+    manager_client, plant, erp_client, django_assert_num_queries
+) -> None:  # type: ignore[no-untyped-def]
+    for code in ("A1", "A2", "A3"):
+        body = {"plant": plant.code, "code": code, "name": code}
+        assert erp_client.post("/api/v1/work-centres/", body, "application/json").status_code == 201
+    url = reverse("plant:integration-audit")
+    manager_client.get(url)
+    with django_assert_num_queries(5):  # session, user, roles, plants, entries (+user, token)
+        html = manager_client.get(url).content.decode()
+    assert html.count("plant.workcentre") == 3 and "erp" in html
+
+
+def test_a_manager_subscribes_a_webhook_and_replays_a_delivery(manager_client, plant) -> None:  # type: ignore[no-untyped-def]
+    from plant.models import WebhookDelivery, WebhookSubscription
+    from plant.services.webhooks import emit_event
+
+    url = reverse("plant:integration-webhooks")
+    response = manager_client.post(
+        url, {"url": "https://erp.example.com/takt", "events": ["schedule.published"]}
+    )
+    assert response.status_code == 302
+    sub = WebhookSubscription.objects.get(plant=plant)
+    assert sub.secret in manager_client.get(url).content.decode()
+    (delivery,) = emit_event(plant=plant, event="schedule.published", payload={})
+    manager_client.post(reverse("plant:integration-webhook-replay", args=[delivery.pk]))
+    assert WebhookDelivery.objects.get(replay_of=delivery).payload == delivery.payload
+
+
+def test_an_outsider_cannot_replay_or_remove_another_plants_webhooks(
+    outsider_client, plant
+) -> None:  # type: ignore[no-untyped-def]
+    from plant.services.webhooks import emit_event, save_webhook_subscription
+
+    sub = save_webhook_subscription(
+        plant=plant, url="https://e.example.com", events=["run.finished"]
+    )
+    (delivery,) = emit_event(plant=plant, event="run.finished", payload={})
+    replay = reverse("plant:integration-webhook-replay", args=[delivery.pk])
+    assert outsider_client.post(replay).status_code == 404
+    assert (
+        outsider_client.post(reverse("plant:integration-webhook-delete", args=[sub.pk])).status_code
+        == 404
+    )

@@ -1,0 +1,159 @@
+"""Bulk upsert of production orders by external reference, for ERP synchronisation."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from plant.errors import DomainError, RuleViolation
+from plant.models import Item, Plant
+from plant.services.audit import Actor, AuditChange, record_api_writes
+from scheduling.models import ProductionOrder
+from scheduling.services.orders import check_order
+
+SYNCED_FIELDS = ("item", "quantity", "release_at", "due_at", "priority", "status")
+
+
+@dataclass(frozen=True)
+class OrderRow:
+    external_ref: str
+    item_code: str
+    quantity: Decimal
+    release_at: dt.datetime
+    due_at: dt.datetime
+    priority: int
+    status: str | None = None  # None keeps the stored status (open for a new order)
+
+
+@dataclass
+class UpsertResult:
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+
+
+def order_snapshot(order: ProductionOrder, item_code: str) -> dict[str, Any]:
+    return {
+        "item": item_code,
+        "quantity": str(order.quantity),
+        "release_at": order.release_at.isoformat(),
+        "due_at": order.due_at.isoformat(),
+        "priority": order.priority,
+        "status": order.status,
+    }
+
+
+def row_errors(index: int, error: DomainError) -> list[dict[str, Any]]:
+    detail = (
+        error.detail if isinstance(error.detail, dict) else {"non_field_errors": [error.message]}
+    )
+    return [
+        {"row": index, "field": name, "message": str(message)}
+        for name, messages in detail.items()
+        for message in (messages if isinstance(messages, list) else [messages])
+    ]
+
+
+def upsert_orders(*, plant: Plant, rows: list[OrderRow], actor: Actor | None) -> UpsertResult:
+    """Create or change the plant's orders by external reference, all or nothing.
+
+    Every row is checked with the rules of `save_order` first; if any row fails, nothing is
+    written and RuleViolation lists `{"row", "field", "message"}` for each failure. Locks the
+    stored orders it changes (one query); writes in batches; audits each change as `actor`.
+    """
+    with transaction.atomic(durable=True):
+        stored = {
+            o.external_ref: o
+            for o in ProductionOrder.objects.select_for_update()
+            .filter(plant=plant, external_ref__in=[r.external_ref for r in rows])
+            .select_related("item")
+        }
+        items = {
+            i.code: i
+            for i in Item.objects.filter(plant=plant, code__in={r.item_code for r in rows})
+        }
+        orders, changes, result = _apply_rows(plant, rows, stored, items)
+        now = timezone.now()
+        new = [o for o in orders if o.pk is None]
+        changed = [o for o in orders if o.pk is not None]
+        for order in changed:
+            order.updated_at = now
+        ProductionOrder.objects.bulk_create(new, batch_size=1000)
+        ProductionOrder.objects.bulk_update(
+            changed, [*SYNCED_FIELDS, "updated_at"], batch_size=1000
+        )
+        if actor is not None and changes:
+            record_api_writes(actor=actor, changes=changes)
+    return result
+
+
+def _apply_rows(
+    plant: Plant,
+    rows: list[OrderRow],
+    stored: dict[str, ProductionOrder],
+    items: dict[str, Item],
+) -> tuple[list[ProductionOrder], list[AuditChange], UpsertResult]:
+    errors: list[dict[str, Any]] = []
+    seen: dict[str, int] = {}
+    orders, changes, result = [], [], UpsertResult()
+    for index, row in enumerate(rows):
+        if row.external_ref in seen:
+            errors.append(_error(index, "external_ref", f"Repeats row {seen[row.external_ref]}."))
+            continue
+        seen[row.external_ref] = index
+        item = items.get(row.item_code)
+        if item is None:
+            errors.append(_error(index, "item", f"No item '{row.item_code}' in {plant.code}."))
+            continue
+        current = stored.get(row.external_ref)
+        before = order_snapshot(current, current.item.code) if current else None
+        order = current or ProductionOrder(plant=plant, external_ref=row.external_ref)
+        _assign(order, row, item)
+        try:
+            check_order(order=order, stored_status=current.status if current else None)
+        except DomainError as error:
+            errors.extend(row_errors(index, error))
+            continue
+        after = order_snapshot(order, item.code)
+        if before == after:
+            result.unchanged.append(row.external_ref)
+            continue
+        (result.updated if current else result.created).append(row.external_ref)
+        orders.append(order)
+        action = "update" if current else "create"
+        changes.append(
+            AuditChange(
+                plant, action, "scheduling.productionorder", row.external_ref, before, after
+            )
+        )
+    if errors:
+        raise RuleViolation(
+            f"{len({e['row'] for e in errors})} of {len(rows)} rows break a rule; "
+            "nothing was saved. " + _first(errors),
+            detail={"rows": errors},
+        )
+    return orders, changes, result
+
+
+def _assign(order: ProductionOrder, row: OrderRow, item: Item) -> None:
+    order.item = item
+    order.quantity = row.quantity
+    order.release_at = row.release_at
+    order.due_at = row.due_at
+    order.priority = row.priority
+    if row.status is not None:
+        order.status = row.status
+
+
+def _error(index: int, name: str, message: str) -> dict[str, Any]:
+    return {"row": index, "field": name, "message": message}
+
+
+def _first(errors: list[dict[str, Any]]) -> str:
+    first = errors[0]
+    return f"Row {first['row']}, {first['field']}: {first['message']}"
