@@ -36,6 +36,18 @@ from plant.services.shift_patterns import ShiftSpec
 TIMESTAMPS = ("created_at", "updated_at")
 
 
+@extend_schema_field(
+    {
+        "type": "string",
+        "pattern": r"^\d{2}:\d{2}(:\d{2})?$",
+        "example": "06:00:00",
+        "description": "Plant-local wall-clock time, HH:MM[:SS], no offset.",
+    }
+)
+class WallClockTimeField(serializers.TimeField):
+    """A shift's time of day: local to the plant, so not an RFC 3339 time with an offset."""
+
+
 def _code(**kwargs: Any) -> serializers.SlugRelatedField[Any]:
     return serializers.SlugRelatedField(slug_field="code", read_only=True, **kwargs)
 
@@ -176,6 +188,9 @@ class ChangeoverOutput(serializers.ModelSerializer[Changeover]):
 
 @extend_schema_serializer(component_name="Shift")
 class ShiftOutput(serializers.ModelSerializer[Shift]):
+    start_time = WallClockTimeField(read_only=True)
+    end_time = WallClockTimeField(read_only=True)
+
     class Meta:
         model = Shift
         fields = ("name", "weekday", "start_time", "end_time", "crosses_midnight")
@@ -459,8 +474,8 @@ class ShiftInput(serializers.Serializer[Any]):
     weekday = serializers.ChoiceField(
         choices=Shift.Weekday.choices, help_text="0 = Monday … 6 = Sunday."
     )
-    start_time = serializers.TimeField(help_text="Plant-local wall-clock time.")
-    end_time = serializers.TimeField(help_text="Plant-local wall-clock time.")
+    start_time = WallClockTimeField(help_text="Plant-local wall-clock time.")
+    end_time = WallClockTimeField(help_text="Plant-local wall-clock time.")
     crosses_midnight = serializers.BooleanField(default=False)
 
 

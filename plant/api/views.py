@@ -16,7 +16,8 @@ from rest_framework.response import Response
 from plant.api import serializers as s
 from plant.api.audit import audit_one
 from plant.api.filters import LIST_PARAMETERS, filter_master_data
-from plant.api.permissions import MasterDataPermission
+from plant.api.keyed import ByCodeMixin, by_code_schemas
+from plant.api.permissions import CalendarPermission, MasterDataPermission
 from plant.errors import NotFound
 from plant.models import (
     BOMLine,
@@ -73,7 +74,9 @@ def documented(
     """Summaries, descriptions and the input/output split for one resource's actions."""
 
     def decorate(viewset: type[MasterDataViewSetT]) -> type[MasterDataViewSetT]:
-        schema = _schema_views(noun, plural, about, viewset.output_serializer, writes)
+        schema = _schema_views(
+            noun, plural, about, viewset.output_serializer, writes, viewset.input_serializer
+        )
         decorated: type[MasterDataViewSetT] = schema(viewset)
         return decorated
 
@@ -86,10 +89,11 @@ def _schema_views(
     about: str,
     output: type[serializers.BaseSerializer[Any]],
     writes: tuple[str, ...],
+    input_: Any = None,
 ) -> Any:
     article = "an" if noun[0] in "aeiou" else "a"
     managers = f"{about} Plant managers only."
-    views = {
+    views: dict[str, Any] = {
         "list": extend_schema(
             summary=f"List {plural}",
             description=f"{about} Cursor-paginated, ordered by id.",
@@ -122,6 +126,8 @@ def _schema_views(
             responses={204: None, **_errors(403, 404, 409)},
         ),
     }
+    if "by_code" in writes:
+        views["by_code"] = by_code_schemas(noun, output, input_, _errors)
     return extend_schema_view(
         **{name: schema for name, schema in views.items() if name in ("list", "retrieve", *writes)}
     )
@@ -186,10 +192,13 @@ class MasterDataViewSet(viewsets.ModelViewSet):
             setattr(record, name, value)
         return save_record(record=record)
 
-    def _write(self, request: Request, *, instance: Any, partial: bool) -> models.Model:
+    def _write(
+        self, request: Request, *, instance: Any, partial: bool, data: Any = None
+    ) -> models.Model:
         assert self.input_serializer is not None
         context = {**self.get_serializer_context(), **self.write_context(instance)}
-        inp = self.input_serializer(data=request.data, partial=partial, context=context)
+        body = request.data if data is None else data
+        inp = self.input_serializer(data=body, partial=partial, context=context)
         inp.is_valid(raise_exception=True)
         return self.write(inp.validated_data, instance)
 
@@ -199,6 +208,7 @@ class MasterDataViewSet(viewsets.ModelViewSet):
 
 
 ALL_WRITES = ("create", "update", "partial_update", "destroy")
+KEYED_WRITES = (*ALL_WRITES, "by_code")
 
 
 @documented("plant", "plants", "The plants you belong to.")
@@ -212,9 +222,9 @@ class PlantViewSet(MasterDataViewSet):
     "work centre",
     "work centres",
     "Groups of machines.",
-    writes=ALL_WRITES,
+    writes=KEYED_WRITES,
 )
-class WorkCentreViewSet(MasterDataViewSet):
+class WorkCentreViewSet(ByCodeMixin, MasterDataViewSet):
     queryset = WorkCentre.objects.select_related("plant")
     output_serializer = s.WorkCentreOutput
     input_serializer = s.WorkCentreInput
@@ -225,9 +235,9 @@ class WorkCentreViewSet(MasterDataViewSet):
     "machines",
     "Machines; `work_centre` is a work centre code and `shift_pattern` a pattern name, "
     "both within the machine's plant.",
-    writes=ALL_WRITES,
+    writes=KEYED_WRITES,
 )
-class MachineViewSet(MasterDataViewSet):
+class MachineViewSet(ByCodeMixin, MasterDataViewSet):
     queryset = Machine.objects.select_related("plant", "work_centre", "shift_pattern")
     output_serializer = s.MachineOutput
     input_serializer = s.MachineInput
@@ -237,9 +247,9 @@ class MachineViewSet(MasterDataViewSet):
     "product family",
     "product families",
     "Items of one family run back to back without a changeover.",
-    writes=ALL_WRITES,
+    writes=KEYED_WRITES,
 )
-class ProductFamilyViewSet(MasterDataViewSet):
+class ProductFamilyViewSet(ByCodeMixin, MasterDataViewSet):
     queryset = ProductFamily.objects.select_related("plant")
     output_serializer = s.ProductFamilyOutput
     input_serializer = s.ProductFamilyInput
@@ -249,9 +259,9 @@ class ProductFamilyViewSet(MasterDataViewSet):
     "item",
     "items",
     "Made and bought items; `family` is a product family code within the plant.",
-    writes=ALL_WRITES,
+    writes=KEYED_WRITES,
 )
-class ItemViewSet(MasterDataViewSet):
+class ItemViewSet(ByCodeMixin, MasterDataViewSet):
     queryset = Item.objects.select_related("plant", "family")
     output_serializer = s.ItemOutput
     input_serializer = s.ItemInput
@@ -373,6 +383,7 @@ class ChangeoverViewSet(MasterDataViewSet):
     writes=("create", "update", "destroy"),
 )
 class ShiftPatternViewSet(MasterDataViewSet):
+    permission_classes = [CalendarPermission]
     queryset = ShiftPattern.objects.select_related("plant").prefetch_related("shifts")
     output_serializer = s.ShiftPatternOutput
     input_serializer = s.ShiftPatternInput
@@ -390,6 +401,7 @@ class ShiftPatternViewSet(MasterDataViewSet):
     writes=("create", "destroy"),
 )
 class CalendarExceptionViewSet(MasterDataViewSet):
+    permission_classes = [CalendarPermission]
     queryset = CalendarException.objects.select_related("plant", "machine")
     output_serializer = s.CalendarExceptionOutput
     input_serializer = s.CalendarExceptionInput
@@ -407,6 +419,7 @@ class CalendarExceptionViewSet(MasterDataViewSet):
     writes=("create", "destroy"),
 )
 class OvertimeOfferViewSet(MasterDataViewSet):
+    permission_classes = [CalendarPermission]
     queryset = OvertimeOffer.objects.select_related("plant", "machine")
     output_serializer = s.OvertimeOfferOutput
     input_serializer = s.OvertimeOfferInput

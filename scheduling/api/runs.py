@@ -70,7 +70,7 @@ class RunListView(GenericAPIView[ScheduleRun]):
                 "status", OpenApiTypes.STR, description="Comma-separated, e.g. succeeded."
             ),
         ],
-        responses={200: RunOutput(many=True), **errors(401)},
+        responses={200: RunOutput(many=True), **errors(400, 401)},
     )
     def get(self, request: Request) -> Response:
         page = self.paginate_queryset(self.get_queryset())

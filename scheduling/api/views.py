@@ -1,11 +1,12 @@
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from plant.access import access_plant
+from plant.api.serializers import ErrorOutput
 from plant.errors import NotFound
 from plant.models import Machine, Plant
 from scheduling.api.serializers import DispatchListOut
@@ -24,7 +25,11 @@ class DispatchListView(APIView):
             OpenApiParameter("plant", str, required=True, description="Plant code."),
             OpenApiParameter("machine", str, required=True, description="Machine code."),
         ],
-        responses=DispatchListOut,
+        responses={
+            200: DispatchListOut,
+            401: ErrorOutput,
+            404: OpenApiResponse(ErrorOutput, description="No such plant or machine of yours."),
+        },
     )
     def get(self, request: Request) -> Response:
         plant = (
