@@ -9,7 +9,7 @@ ADDR ?= 127.0.0.1:8000
 BENCH_DIR ?= ../shared/benchmarks
 BENCH_TIME ?= 30
 
-.PHONY: run test check fmt lint types contracts deploy-check bench bench-solver bench-plant bench-gantt install assets demo migrate clean
+.PHONY: run test check fmt lint types contracts deploy-check bench bench-solver bench-plant bench-gantt bench-api install assets demo migrate clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -74,6 +74,10 @@ bench-plant: $(STAMP)
 
 bench-gantt: $(STAMP) assets
 	$(PY) -m scheduling.bench_gantt --ops 10000 --machines 50 --runs 3
+
+## Needs PostgreSQL: DATABASE_URL=postgres://… make bench-api (uses a throwaway test_ database).
+bench-api: $(STAMP)
+	$(PY) -m scheduling.bench_api --orders 5000 --budget 10
 
 clean:
 	rm -rf var staticfiles bench-results .pytest_cache .mypy_cache .ruff_cache

@@ -8,7 +8,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 
 from plant.errors import DomainError, RuleViolation
 from plant.models import Item, Plant
@@ -78,14 +77,16 @@ def upsert_orders(*, plant: Plant, rows: list[OrderRow], actor: Actor | None) ->
             for i in Item.objects.filter(plant=plant, code__in={r.item_code for r in rows})
         }
         orders, changes, result = _apply_rows(plant, rows, stored, items)
-        now = timezone.now()
-        new = [o for o in orders if o.pk is None]
-        changed = [o for o in orders if o.pk is not None]
-        for order in changed:
-            order.updated_at = now
-        ProductionOrder.objects.bulk_create(new, batch_size=1000)
-        ProductionOrder.objects.bulk_update(
-            changed, [*SYNCED_FIELDS, "updated_at"], batch_size=1000
+        for order in orders:
+            # One INSERT … ON CONFLICT (plant, external_ref) DO UPDATE for new and changed
+            # rows alike: bulk_update's CASE expressions are far slower at this size.
+            order.pk = None
+        ProductionOrder.objects.bulk_create(
+            orders,
+            batch_size=1000,
+            update_conflicts=True,
+            unique_fields=["plant", "external_ref"],
+            update_fields=[*SYNCED_FIELDS, "updated_at"],
         )
         if actor is not None and changes:
             record_api_writes(actor=actor, changes=changes)
