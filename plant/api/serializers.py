@@ -14,6 +14,7 @@ from django.db import models
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
+from plant.api.examples import ERROR_EXAMPLES, output_example
 from plant.models import (
     BOMLine,
     CalendarException,
@@ -55,14 +56,14 @@ def _code(**kwargs: Any) -> serializers.SlugRelatedField[Any]:
 # --- Output -----------------------------------------------------------------------------
 
 
-@extend_schema_serializer(component_name="Plant")
+@extend_schema_serializer(component_name="Plant", examples=output_example("Plant"))
 class PlantOutput(serializers.ModelSerializer[Plant]):
     class Meta:
         model = Plant
         fields = ("id", "code", "name", "time_zone", *TIMESTAMPS)
 
 
-@extend_schema_serializer(component_name="WorkCentre")
+@extend_schema_serializer(component_name="WorkCentre", examples=output_example("WorkCentre"))
 class WorkCentreOutput(serializers.ModelSerializer[WorkCentre]):
     plant = _code()
 
@@ -71,7 +72,7 @@ class WorkCentreOutput(serializers.ModelSerializer[WorkCentre]):
         fields = ("id", "plant", "code", "name", "description", *TIMESTAMPS)
 
 
-@extend_schema_serializer(component_name="Machine")
+@extend_schema_serializer(component_name="Machine", examples=output_example("Machine"))
 class MachineOutput(serializers.ModelSerializer[Machine]):
     plant = _code()
     work_centre = _code(help_text="Code of the machine's work centre.")
@@ -96,7 +97,7 @@ class MachineOutput(serializers.ModelSerializer[Machine]):
         )
 
 
-@extend_schema_serializer(component_name="ProductFamily")
+@extend_schema_serializer(component_name="ProductFamily", examples=output_example("ProductFamily"))
 class ProductFamilyOutput(serializers.ModelSerializer[ProductFamily]):
     plant = _code()
 
@@ -105,7 +106,7 @@ class ProductFamilyOutput(serializers.ModelSerializer[ProductFamily]):
         fields = ("id", "plant", "code", "name", *TIMESTAMPS)
 
 
-@extend_schema_serializer(component_name="Item")
+@extend_schema_serializer(component_name="Item", examples=output_example("Item"))
 class ItemOutput(serializers.ModelSerializer[Item]):
     plant = _code()
     family = _code(allow_null=True, help_text="Product family code, or null.")
@@ -115,7 +116,7 @@ class ItemOutput(serializers.ModelSerializer[Item]):
         fields = ("id", "plant", "code", "name", "kind", "unit", "family", *TIMESTAMPS)
 
 
-@extend_schema_serializer(component_name="BOMLine")
+@extend_schema_serializer(component_name="BOMLine", examples=output_example("BOMLine"))
 class BOMLineOutput(serializers.ModelSerializer[BOMLine]):
     # The metaclass moves declared fields off the class, so this does not shadow Field.parent.
     parent = _code(help_text="Code of the made item.")  # type: ignore[assignment]
@@ -153,7 +154,7 @@ class OperationOutput(serializers.ModelSerializer[Operation]):
         )
 
 
-@extend_schema_serializer(component_name="Routing")
+@extend_schema_serializer(component_name="Routing", examples=output_example("Routing"))
 class RoutingOutput(serializers.ModelSerializer[Routing]):
     plant = serializers.CharField(source="item.plant.code", read_only=True)
     item = _code(help_text="Code of the made item.")
@@ -164,7 +165,7 @@ class RoutingOutput(serializers.ModelSerializer[Routing]):
         fields = ("id", "plant", "item", "notes", "operations", *TIMESTAMPS)
 
 
-@extend_schema_serializer(component_name="Changeover")
+@extend_schema_serializer(component_name="Changeover", examples=output_example("Changeover"))
 class ChangeoverOutput(serializers.ModelSerializer[Changeover]):
     plant = _code()
     from_family = _code()
@@ -196,7 +197,7 @@ class ShiftOutput(serializers.ModelSerializer[Shift]):
         fields = ("name", "weekday", "start_time", "end_time", "crosses_midnight")
 
 
-@extend_schema_serializer(component_name="ShiftPattern")
+@extend_schema_serializer(component_name="ShiftPattern", examples=output_example("ShiftPattern"))
 class ShiftPatternOutput(serializers.ModelSerializer[ShiftPattern]):
     plant = _code()
     shifts = ShiftOutput(many=True, read_only=True)
@@ -206,7 +207,9 @@ class ShiftPatternOutput(serializers.ModelSerializer[ShiftPattern]):
         fields = ("id", "plant", "name", "is_plant_default", "shifts", *TIMESTAMPS)
 
 
-@extend_schema_serializer(component_name="CalendarException")
+@extend_schema_serializer(
+    component_name="CalendarException", examples=output_example("CalendarException")
+)
 class CalendarExceptionOutput(serializers.ModelSerializer[CalendarException]):
     plant = _code()
     machine = _code(allow_null=True, help_text="Machine code, or null for the whole plant.")
@@ -216,7 +219,7 @@ class CalendarExceptionOutput(serializers.ModelSerializer[CalendarException]):
         fields = ("id", "plant", "machine", "kind", "start", "end", "reason", *TIMESTAMPS)
 
 
-@extend_schema_serializer(component_name="OvertimeOffer")
+@extend_schema_serializer(component_name="OvertimeOffer", examples=output_example("OvertimeOffer"))
 class OvertimeOfferOutput(serializers.ModelSerializer[OvertimeOffer]):
     plant = _code()
     machine = _code()
@@ -235,7 +238,7 @@ class OvertimeOfferOutput(serializers.ModelSerializer[OvertimeOffer]):
         )
 
 
-@extend_schema_serializer(component_name="Error")
+@extend_schema_serializer(component_name="Error", examples=ERROR_EXAMPLES)
 class ErrorOutput(serializers.Serializer[Any]):
     """The shape of every error the API returns."""
 

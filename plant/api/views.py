@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from plant.api import serializers as s
 from plant.api.audit import audit_one
 from plant.api.filters import LIST_PARAMETERS, filter_master_data
-from plant.api.keyed import ByCodeMixin, by_code_schemas
+from plant.api.keyed import BomByCodeMixin, ByCodeMixin, by_code_schemas
 from plant.api.permissions import CalendarPermission, MasterDataPermission
 from plant.errors import NotFound
 from plant.models import (
@@ -261,7 +261,7 @@ class ProductFamilyViewSet(ByCodeMixin, MasterDataViewSet):
     "Made and bought items; `family` is a product family code within the plant.",
     writes=KEYED_WRITES,
 )
-class ItemViewSet(ByCodeMixin, MasterDataViewSet):
+class ItemViewSet(BomByCodeMixin, ByCodeMixin, MasterDataViewSet):
     queryset = Item.objects.select_related("plant", "family")
     output_serializer = s.ItemOutput
     input_serializer = s.ItemInput

@@ -24,7 +24,23 @@ ORDER_EXAMPLE = {
 SETTABLE_STATUSES = [("open", "Open"), ("released", "Released")]
 
 
-@extend_schema_serializer(component_name="ProductionOrder")
+ORDER_OUTPUT_EXAMPLE = {
+    "plant": "NW1",
+    "external_ref": "SO-77001",
+    **ORDER_EXAMPLE,
+    "quantity": "250.000",
+    "status": "released",
+    "scheduled_start": "2025-03-05T05:40:00Z",
+    "scheduled_end": "2025-03-07T13:10:00Z",
+    "created_at": "2025-02-20T09:00:00Z",
+    "updated_at": "2025-03-01T07:12:00Z",
+}
+
+
+@extend_schema_serializer(
+    component_name="ProductionOrder",
+    examples=[OpenApiExample("An order", value=ORDER_OUTPUT_EXAMPLE, response_only=True)],
+)
 class OrderOutput(serializers.ModelSerializer[ProductionOrder]):
     plant = serializers.CharField(source="plant.code", read_only=True)
     item = serializers.CharField(source="item.code", read_only=True, help_text="Item code.")

@@ -239,6 +239,22 @@ class OrderBulkView(APIView):
         },
         examples=[
             OpenApiExample(
+                "Two orders",
+                value={
+                    "orders": [
+                        {"external_ref": "SO-1001", **s.ORDER_EXAMPLE},
+                        {"external_ref": "SO-1002", **s.ORDER_EXAMPLE, "priority": 4},
+                    ]
+                },
+                request_only=True,
+            ),
+            OpenApiExample(
+                "Saved",
+                value={"created": ["SO-1001"], "updated": ["SO-1002"], "unchanged": []},
+                response_only=True,
+                status_codes=["200"],
+            ),
+            OpenApiExample(
                 "A row that breaks a rule",
                 value={
                     "code": "rule_violation",
@@ -248,7 +264,7 @@ class OrderBulkView(APIView):
                 },
                 response_only=True,
                 status_codes=["422"],
-            )
+            ),
         ],
     )
     @idempotent

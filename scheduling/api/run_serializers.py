@@ -9,8 +9,50 @@ from rest_framework import serializers
 
 from scheduling.models import ScheduledOperation, ScheduleRun
 
+RUN_EXAMPLE = {
+    "id": 12,
+    "plant": "NW1",
+    "name": "Nightly plan",
+    "status": "succeeded",
+    "horizon_start": "2025-03-03T06:00:00Z",
+    "horizon_end": "2025-03-24T06:00:00Z",
+    "orders": 80,
+    "settings": {"mode": "weighted", "time_limit_s": 60, "workers": 2, "seed": 0},
+    "queued_at": "2025-03-03T05:00:01Z",
+    "started_at": "2025-03-03T05:00:02Z",
+    "finished_at": "2025-03-03T05:01:02Z",
+    "best_objective": 18450,
+    "bound": 17990,
+    "gap": 0.0249,
+    "elapsed_s": 60.2,
+    "kpis": {"orders": 80, "operations": 289, "on_time_pct": 96.2, "makespan_h": 301.5},
+    "error": "",
+    "is_published": True,
+    "published_at": "2025-03-03T06:15:00Z",
+    "created_at": "2025-03-03T05:00:00Z",
+    "updated_at": "2025-03-03T06:15:00Z",
+}
+OPERATION_EXAMPLE = {
+    "run": 12,
+    "order": "SO-77001",
+    "item": "BRK-900",
+    "quantity": "250.000",
+    "operation": 20,
+    "operation_name": "Mill",
+    "machine": "MIL-02",
+    "setup_start": "2025-03-05T08:00:00Z",
+    "start": "2025-03-05T08:30:00Z",
+    "end": "2025-03-05T18:55:00Z",
+    "setup_minutes": 30,
+    "due_at": "2025-03-14T16:00:00Z",
+    "pinned": False,
+}
 
-@extend_schema_serializer(component_name="ScheduleRun")
+
+@extend_schema_serializer(
+    component_name="ScheduleRun",
+    examples=[OpenApiExample("A finished run", value=RUN_EXAMPLE, response_only=True)],
+)
 class RunOutput(serializers.ModelSerializer[ScheduleRun]):
     plant = serializers.CharField(source="plant.code", read_only=True)
     orders = serializers.IntegerField(
@@ -90,7 +132,10 @@ class RunStartInput(serializers.Serializer[Any]):
     )
 
 
-@extend_schema_serializer(component_name="ScheduledOperation")
+@extend_schema_serializer(
+    component_name="ScheduledOperation",
+    examples=[OpenApiExample("An operation", value=OPERATION_EXAMPLE, response_only=True)],
+)
 class ScheduledOperationOutput(serializers.ModelSerializer[ScheduledOperation]):
     run = serializers.IntegerField(source="run_id", read_only=True)
     order = serializers.CharField(source="order.external_ref", read_only=True)

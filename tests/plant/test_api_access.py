@@ -136,6 +136,7 @@ def test_a_token_of_another_plant_gets_404_on_every_by_code_route(plant, other_p
         "machine-by-code",
         "product-family-by-code",
         "item-by-code",
+        "item-bom-by-code",
     }
     for pattern in routes:
         model = pattern.callback.cls.queryset.model  # type: ignore[attr-defined]

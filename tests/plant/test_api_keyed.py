@@ -65,3 +65,38 @@ def test_a_read_only_token_cannot_upsert_by_code(plant) -> None:  # type: ignore
     reader = Client(**bearer(issue_token(plant, scope="read", username="reader")))
     url = f"/api/v1/items/by-code/G/?plant={plant.code}"
     assert reader.put(url, {"name": "G", "kind": "made"}, "application/json").status_code == 403
+
+
+def test_an_items_whole_bom_is_replaced_by_codes_and_audited(erp_client, plant) -> None:  # type: ignore[no-untyped-def]
+    from tests.factories.plant import ItemFactory
+
+    ItemFactory(plant=plant, code="BRK", kind="made")
+    for code in ("FLAT", "BOLT", "NUT"):
+        ItemFactory(plant=plant, code=code, kind="bought")
+    url = f"/api/v1/items/by-code/BRK/bom/?plant={plant.code}"
+
+    def put(lines):  # type: ignore[no-untyped-def]
+        body = {"lines": [{"component": c, "quantity": q} for c, q in lines]}
+        return erp_client.put(url, body, "application/json")
+
+    assert put([("FLAT", "0.5"), ("BOLT", "4")]).status_code == 200
+    response = put([("BOLT", "6"), ("NUT", "6")])
+    assert [(r["component"], r["quantity"]) for r in response.json()] == [
+        ("BOLT", "6.0000"),
+        ("NUT", "6.0000"),
+    ]
+    assert erp_client.get(url).json() == response.json()
+    last = ApiAuditEntry.objects.order_by("pk").last()
+    assert last.object_ref == "BRK/bom" and last.changes == {
+        "BOLT": ["4.0000", "6.0000"],
+        "FLAT": ["0.5000", None],
+        "NUT": [None, "6.0000"],
+    }
+    unknown = put([("NOPE", "1")])
+    assert unknown.status_code == 400 and "NOPE" in unknown.json()["message"]
+    bought_item = erp_client.put(
+        f"/api/v1/items/by-code/BOLT/bom/?plant={plant.code}",
+        {"lines": [{"component": "BRK", "quantity": "1"}]},
+        "application/json",
+    )
+    assert bought_item.status_code == 422 and "bought" in bought_item.json()["message"]
