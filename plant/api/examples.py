@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import OpenApiExample
+from drf_spectacular.utils import OpenApiExample, extend_schema_serializer
 
 STAMPS = {"created_at": "2025-02-03T08:00:00Z", "updated_at": "2025-02-10T14:30:00Z"}
 WINDOW = {"start": "2025-04-18T04:00:00Z", "end": "2025-04-22T04:00:00Z"}
@@ -99,6 +99,11 @@ RECORDS: dict[str, dict[str, Any]] = {
         "note": "Saturday morning",
     },
 }
+
+
+def output_schema(component: str) -> Any:
+    """extend_schema_serializer naming an output component and showing its example."""
+    return extend_schema_serializer(component_name=component, examples=output_example(component))
 
 
 def output_example(component: str) -> list[OpenApiExample]:

@@ -37,7 +37,11 @@ def parse_updated_since(value: str, name: str = "updated_since") -> dt.datetime:
         )
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=dt.UTC)
-    return parsed
+    try:
+        # In UTC: PostgreSQL refuses offsets past ±15:59 that Python accepts.
+        return parsed.astimezone(dt.UTC)
+    except OverflowError:
+        raise ValidationError({name: [f"'{value}' is out of range."]}) from None
 
 
 def filter_master_data(queryset: models.QuerySet[Any], params: Any) -> models.QuerySet[Any]:

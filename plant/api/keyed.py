@@ -47,7 +47,7 @@ def by_code_schemas(noun: str, output: Any, input_: Any, errors: Any) -> list[An
             summary=f"Get one {noun} by code",
             description=f"The {noun} with this code in `?plant=CODE`, with a weak ETag.",
             parameters=[CODE_PARAMETER, PLANT_PARAMETER, IF_NONE_MATCH],
-            responses={200: output, 304: NOT_MODIFIED, **errors(403, 404)},
+            responses={200: output, 304: NOT_MODIFIED, **errors(400, 403, 404)},
         ),
         extend_schema(
             methods=["PUT"],
@@ -111,7 +111,7 @@ class BomByCodeMixin:
         summary="Get an item's BOM by item code",
         description="The components of the made item with this code in `?plant=CODE`.",
         parameters=[CODE_PARAMETER, PLANT_PARAMETER],
-        responses={200: BOMLineOutput(many=True), 401: ErrorOutput, 404: ErrorOutput},
+        responses={200: BOMLineOutput(many=True), **{c: ErrorOutput for c in (400, 401, 404)}},
     )
     @extend_schema(
         methods=["PUT"],

@@ -14,7 +14,8 @@ from django.db import models
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
-from plant.api.examples import ERROR_EXAMPLES, output_example
+from plant.api.examples import ERROR_EXAMPLES, output_schema
+from plant.api.fields import WallClockTimeField
 from plant.models import (
     BOMLine,
     CalendarException,
@@ -37,18 +38,6 @@ from plant.services.shift_patterns import ShiftSpec
 TIMESTAMPS = ("created_at", "updated_at")
 
 
-@extend_schema_field(
-    {
-        "type": "string",
-        "pattern": r"^\d{2}:\d{2}(:\d{2})?$",
-        "example": "06:00:00",
-        "description": "Plant-local wall-clock time, HH:MM[:SS], no offset.",
-    }
-)
-class WallClockTimeField(serializers.TimeField):
-    """A shift's time of day: local to the plant, so not an RFC 3339 time with an offset."""
-
-
 def _code(**kwargs: Any) -> serializers.SlugRelatedField[Any]:
     return serializers.SlugRelatedField(slug_field="code", read_only=True, **kwargs)
 
@@ -56,14 +45,14 @@ def _code(**kwargs: Any) -> serializers.SlugRelatedField[Any]:
 # --- Output -----------------------------------------------------------------------------
 
 
-@extend_schema_serializer(component_name="Plant", examples=output_example("Plant"))
+@output_schema("Plant")
 class PlantOutput(serializers.ModelSerializer[Plant]):
     class Meta:
         model = Plant
         fields = ("id", "code", "name", "time_zone", *TIMESTAMPS)
 
 
-@extend_schema_serializer(component_name="WorkCentre", examples=output_example("WorkCentre"))
+@output_schema("WorkCentre")
 class WorkCentreOutput(serializers.ModelSerializer[WorkCentre]):
     plant = _code()
 
@@ -72,7 +61,7 @@ class WorkCentreOutput(serializers.ModelSerializer[WorkCentre]):
         fields = ("id", "plant", "code", "name", "description", *TIMESTAMPS)
 
 
-@extend_schema_serializer(component_name="Machine", examples=output_example("Machine"))
+@output_schema("Machine")
 class MachineOutput(serializers.ModelSerializer[Machine]):
     plant = _code()
     work_centre = _code(help_text="Code of the machine's work centre.")
@@ -97,7 +86,7 @@ class MachineOutput(serializers.ModelSerializer[Machine]):
         )
 
 
-@extend_schema_serializer(component_name="ProductFamily", examples=output_example("ProductFamily"))
+@output_schema("ProductFamily")
 class ProductFamilyOutput(serializers.ModelSerializer[ProductFamily]):
     plant = _code()
 
@@ -106,7 +95,7 @@ class ProductFamilyOutput(serializers.ModelSerializer[ProductFamily]):
         fields = ("id", "plant", "code", "name", *TIMESTAMPS)
 
 
-@extend_schema_serializer(component_name="Item", examples=output_example("Item"))
+@output_schema("Item")
 class ItemOutput(serializers.ModelSerializer[Item]):
     plant = _code()
     family = _code(allow_null=True, help_text="Product family code, or null.")
@@ -116,7 +105,7 @@ class ItemOutput(serializers.ModelSerializer[Item]):
         fields = ("id", "plant", "code", "name", "kind", "unit", "family", *TIMESTAMPS)
 
 
-@extend_schema_serializer(component_name="BOMLine", examples=output_example("BOMLine"))
+@output_schema("BOMLine")
 class BOMLineOutput(serializers.ModelSerializer[BOMLine]):
     # The metaclass moves declared fields off the class, so this does not shadow Field.parent.
     parent = _code(help_text="Code of the made item.")  # type: ignore[assignment]
@@ -154,7 +143,7 @@ class OperationOutput(serializers.ModelSerializer[Operation]):
         )
 
 
-@extend_schema_serializer(component_name="Routing", examples=output_example("Routing"))
+@output_schema("Routing")
 class RoutingOutput(serializers.ModelSerializer[Routing]):
     plant = serializers.CharField(source="item.plant.code", read_only=True)
     item = _code(help_text="Code of the made item.")
@@ -165,7 +154,7 @@ class RoutingOutput(serializers.ModelSerializer[Routing]):
         fields = ("id", "plant", "item", "notes", "operations", *TIMESTAMPS)
 
 
-@extend_schema_serializer(component_name="Changeover", examples=output_example("Changeover"))
+@output_schema("Changeover")
 class ChangeoverOutput(serializers.ModelSerializer[Changeover]):
     plant = _code()
     from_family = _code()
@@ -197,7 +186,7 @@ class ShiftOutput(serializers.ModelSerializer[Shift]):
         fields = ("name", "weekday", "start_time", "end_time", "crosses_midnight")
 
 
-@extend_schema_serializer(component_name="ShiftPattern", examples=output_example("ShiftPattern"))
+@output_schema("ShiftPattern")
 class ShiftPatternOutput(serializers.ModelSerializer[ShiftPattern]):
     plant = _code()
     shifts = ShiftOutput(many=True, read_only=True)
@@ -207,9 +196,7 @@ class ShiftPatternOutput(serializers.ModelSerializer[ShiftPattern]):
         fields = ("id", "plant", "name", "is_plant_default", "shifts", *TIMESTAMPS)
 
 
-@extend_schema_serializer(
-    component_name="CalendarException", examples=output_example("CalendarException")
-)
+@output_schema("CalendarException")
 class CalendarExceptionOutput(serializers.ModelSerializer[CalendarException]):
     plant = _code()
     machine = _code(allow_null=True, help_text="Machine code, or null for the whole plant.")
@@ -219,7 +206,7 @@ class CalendarExceptionOutput(serializers.ModelSerializer[CalendarException]):
         fields = ("id", "plant", "machine", "kind", "start", "end", "reason", *TIMESTAMPS)
 
 
-@extend_schema_serializer(component_name="OvertimeOffer", examples=output_example("OvertimeOffer"))
+@output_schema("OvertimeOffer")
 class OvertimeOfferOutput(serializers.ModelSerializer[OvertimeOffer]):
     plant = _code()
     machine = _code()

@@ -135,7 +135,7 @@ class OrderDetailView(APIView):
         "read with If-None-Match to get 304 when nothing changed. Completions and quantities "
         "made arrive with the shop-floor events.",
         parameters=[REF, PLANT_PARAMETER, IF_NONE_MATCH],
-        responses={200: s.OrderOutput, 304: NOT_MODIFIED, **errors(401, 404)},
+        responses={200: s.OrderOutput, 304: NOT_MODIFIED, **errors(400, 401, 404)},
     )
     def get(self, request: Request, external_ref: str) -> Response:
         plant = plant_from_query(request)

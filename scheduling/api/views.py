@@ -60,6 +60,7 @@ class DispatchListView(APIView):
         ],
         responses={
             200: DispatchListOut,
+            400: ErrorOutput,
             401: ErrorOutput,
             404: OpenApiResponse(ErrorOutput, description="No such plant or machine of yours."),
         },

@@ -122,3 +122,29 @@ def test_an_outsider_cannot_replay_or_remove_another_plants_webhooks(
         outsider_client.post(reverse("plant:integration-webhook-delete", args=[sub.pk])).status_code
         == 404
     )
+
+
+def test_the_token_and_webhook_pages_cost_the_same_queries_for_one_row_or_many(
+    manager_client, plant, django_assert_num_queries
+) -> None:  # type: ignore[no-untyped-def]
+    from plant.services.webhooks import emit_event, save_webhook_subscription
+
+    def grow(n: int) -> None:
+        issue_token(plant, username=f"erp{n}")
+        save_webhook_subscription(
+            plant=plant, url=f"https://e{n}.example.com", events=["run.finished"]
+        )
+        emit_event(plant=plant, event="run.finished", payload={})
+
+    grow(0)
+    counts = {}
+    for url in (reverse("plant:integration-tokens"), reverse("plant:integration-webhooks")):
+        manager_client.get(url)
+        with django_assert_num_queries(7) as ctx:
+            manager_client.get(url)
+        counts[url] = len(ctx.captured_queries)
+    for n in range(1, 4):
+        grow(n)
+    for url, count in counts.items():
+        with django_assert_num_queries(count):
+            manager_client.get(url)

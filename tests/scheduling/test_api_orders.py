@@ -215,3 +215,14 @@ def test_a_manager_session_may_upsert_but_a_supervisor_may_not(
     client.force_login(manager)
     assert put(client, "SO-1", plant, body()).status_code == 201
     assert PlantMembership.objects.filter(user=manager).count() == 1
+
+
+def test_odd_but_valid_inputs_are_answered_not_crashed_on(erp_client, plant, gear) -> None:  # type: ignore[no-untyped-def]
+    # PostgreSQL refuses NUL characters and offsets past ±15:59; both were 500s once.
+    nul = erp_client.get("/api/v1/orders/", {"item": "GE\x00AR"})
+    assert nul.status_code == 400 and nul.json()["code"] == "invalid"
+    assert erp_client.get(f"/api/v1/orders/SO%00/?plant={plant.code}").status_code == 400
+    far = erp_client.get("/api/v1/orders/", {"updated_since": "2030-06-03T15:44:35+23:10"})
+    assert far.status_code == 200
+    huge = erp_client.get("/api/v1/orders/", {"due_after": "9999-12-31T23:59:59-23:00"})
+    assert huge.status_code == 400 and "due_after" in huge.json()["detail"]

@@ -191,3 +191,16 @@ def test_a_token_of_another_plant_sees_no_run_and_no_schedule(
     assert outsider.get("/api/v1/runs/").json()["results"] == []
     ref = ProductionOrder.objects.open().first().external_ref
     assert outsider.post(f"/api/v1/orders/{ref}/cancel/?plant=NW1").status_code == 404
+
+
+def test_the_schedule_costs_the_same_queries_for_a_page_of_one_or_many_operations(
+    api, demo_plant, horizon, no_enqueue, django_assert_num_queries
+) -> None:  # type: ignore[no-untyped-def]
+    publish_run(run=solve(demo_plant, horizon))
+    api.get("/api/v1/plants/")  # token last-used is recorded once a minute
+    # token, its plants, the plant, the published run, the page with orders and operations
+    with django_assert_num_queries(5):
+        one = api.get("/api/v1/schedule/", {"plant": "NW1", "page_size": 1}).json()["results"]
+    with django_assert_num_queries(5):
+        many = api.get("/api/v1/schedule/", {"plant": "NW1", "page_size": 200}).json()["results"]
+    assert len(one) == 1 and len(many) == 200
