@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from plant import models
+from plant.admin import PlantScopedAdmin
 from plant.errors import DomainError
 from plant.services.tokens import create_api_token, revoke_api_token
 
@@ -28,6 +29,8 @@ class ApiTokenCreateForm(forms.ModelForm):
 
 @admin.register(models.ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
+    """Staff who are not superusers see the tokens that reach one of their plants."""
+
     list_display = ["name", "prefix", "user", "scope", "expires_at", "revoked_at", "last_used_at"]
     list_filter = ["scope", "plants"]
     search_fields = ["name", "prefix", "user__username"]
@@ -45,6 +48,18 @@ class ApiTokenAdmin(admin.ModelAdmin):
         "created_at",
     ]
     exclude = ["secret_hash"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[models.ApiToken]:
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        plants = models.Plant.objects.for_user(request.user)
+        return queryset.filter(plants__in=plants).distinct()
+
+    def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "plants":
+            kwargs["queryset"] = models.Plant.objects.for_user(request.user)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def get_form(
         self, request: HttpRequest, obj: Any | None = None, change: bool = False, **kwargs: Any
@@ -87,7 +102,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.ApiAuditEntry)
-class ApiAuditEntryAdmin(admin.ModelAdmin):
+class ApiAuditEntryAdmin(PlantScopedAdmin):
     list_display = ["created_at", "user", "token", "action", "model", "object_ref", "plant"]
     list_filter = ["action", "model", "plant"]
     search_fields = ["object_ref", "path", "user__username"]
@@ -108,13 +123,13 @@ class WebhookAttemptInline(admin.TabularInline):
 
 
 @admin.register(models.WebhookSubscription)
-class WebhookSubscriptionAdmin(admin.ModelAdmin):
+class WebhookSubscriptionAdmin(PlantScopedAdmin):
     list_display = ["url", "plant", "events", "is_active"]
     list_filter = ["plant", "is_active"]
 
 
 @admin.register(models.WebhookDelivery)
-class WebhookDeliveryAdmin(admin.ModelAdmin):
+class WebhookDeliveryAdmin(PlantScopedAdmin):
     list_display = ["created_at", "event", "subscription", "status", "attempts"]
     list_filter = ["status", "event"]
     readonly_fields = ["subscription", "event", "payload", "status", "attempts", "replay_of"]

@@ -15,6 +15,7 @@ from rest_framework.response import Response
 
 from plant.api import serializers as s
 from plant.api.audit import audit_one
+from plant.api.conditional import IF_NONE_MATCH, NOT_MODIFIED, conditional_response
 from plant.api.filters import LIST_PARAMETERS, filter_master_data
 from plant.api.keyed import BomByCodeMixin, ByCodeMixin, by_code_schemas
 from plant.api.permissions import CalendarPermission, MasterDataPermission
@@ -102,8 +103,9 @@ def _schema_views(
         ),
         "retrieve": extend_schema(
             summary=f"Get one {noun}",
-            description=about,
-            responses={200: output, **_errors(403, 404)},
+            description=f"{about} Sends a weak ETag (304 on If-None-Match).",
+            parameters=[IF_NONE_MATCH],
+            responses={200: output, 304: NOT_MODIFIED, **_errors(403, 404)},
         ),
         "create": extend_schema(
             summary=f"Create {article} {noun}",
@@ -154,6 +156,11 @@ class MasterDataViewSet(viewsets.ModelViewSet):
         page = self.paginate_queryset(queryset)
         data = self.output_serializer(page, many=True, context=self.get_serializer_context()).data
         return self.get_paginated_response(data)
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        record = self.get_object()
+        data = self.output_serializer(record, context=self.get_serializer_context()).data
+        return conditional_response(request, data)
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         with transaction.atomic(durable=True):

@@ -106,10 +106,6 @@ class IdempotencyKey(models.Model):
         return f"{self.owner} {self.key} ({self.state})"
 
 
-class ApiAuditEntryQuerySet(PlantScopedQuerySet):
-    pass
-
-
 class ApiAuditEntry(models.Model):
     """One write through the API: who (user and token), when, what, and the fields changed."""
 
@@ -136,7 +132,7 @@ class ApiAuditEntry(models.Model):
     object_ref = models.CharField(max_length=120, help_text="Code, reference or id.")
     changes = models.JSONField(default=dict, help_text="{field: [before, after]}")
 
-    objects = ApiAuditEntryQuerySet.as_manager()
+    objects = PlantScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -168,3 +168,14 @@ def test_two_requests_racing_to_claim_one_key_let_exactly_one_through(plant, gea
         t.join(30)
     assert sorted(codes)[0] == 200 and set(codes) <= {200, 409}
     assert ApiAuditEntry.objects.count() == 1 and ProductionOrder.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_the_hourly_purge_deletes_expired_keys_only(erp_client, plant, gear) -> None:  # type: ignore[no-untyped-def]
+    from plant.tasks import purge_idempotency_keys_task
+
+    post(erp_client, plant, rows(), key="old")
+    post(erp_client, plant, rows(), key="new")
+    IdempotencyKey.objects.filter(key="old").update(expires_at=timezone.now())
+    assert purge_idempotency_keys_task() == 1
+    assert list(IdempotencyKey.objects.values_list("key", flat=True)) == ["new"]

@@ -100,3 +100,12 @@ def test_an_items_whole_bom_is_replaced_by_codes_and_audited(erp_client, plant) 
         "application/json",
     )
     assert bought_item.status_code == 422 and "bought" in bought_item.json()["message"]
+
+
+def test_every_master_data_read_by_id_sends_an_etag_that_answers_304(erp_client, plant) -> None:  # type: ignore[no-untyped-def]
+    centre = WorkCentreFactory(plant=plant, code="MILL")
+    url = f"/api/v1/work-centres/{centre.pk}/"
+    etag = erp_client.get(url)["ETag"]
+    assert erp_client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
+    erp_client.patch(url, {"name": "Milling"}, "application/json")
+    assert erp_client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 200

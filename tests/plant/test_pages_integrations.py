@@ -148,3 +148,19 @@ def test_the_token_and_webhook_pages_cost_the_same_queries_for_one_row_or_many(
     for url, count in counts.items():
         with django_assert_num_queries(count):
             manager_client.get(url)
+
+
+def test_staff_who_are_not_superusers_see_only_their_plants_tokens_in_the_admin(
+    client, plant, other_plant, manager
+) -> None:  # type: ignore[no-untyped-def]
+    from django.contrib.auth.models import Permission
+
+    ours, theirs = issue_token(plant, username="ours"), issue_token(other_plant, username="theirs")
+    manager.is_staff = True
+    manager.save()
+    manager.user_permissions.add(*Permission.objects.filter(codename__endswith="apitoken"))
+    client.force_login(manager)
+    html = client.get(reverse("admin:plant_apitoken_changelist")).content.decode()
+    assert ours.token.prefix in html and theirs.token.prefix not in html
+    add_form = client.get(reverse("admin:plant_apitoken_add")).content.decode()
+    assert plant.code in add_form and other_plant.code not in add_form
