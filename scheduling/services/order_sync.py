@@ -99,39 +99,33 @@ def _apply_rows(
     stored: dict[str, ProductionOrder],
     items: dict[str, Item],
 ) -> tuple[list[ProductionOrder], list[AuditChange], UpsertResult]:
+    """Check every row (collecting all problems), then return what to write."""
     errors: list[dict[str, Any]] = []
     seen: dict[str, int] = {}
-    orders, changes, result = [], [], UpsertResult()
+    orders: list[ProductionOrder] = []
+    changes: list[AuditChange] = []
+    result = UpsertResult()
     for index, row in enumerate(rows):
-        if row.external_ref in seen:
-            errors.append(_error(index, "external_ref", f"Repeats row {seen[row.external_ref]}."))
+        ref = row.external_ref
+        if ref in seen:
+            errors.append(_error(index, "external_ref", f"Repeats row {seen[ref]}."))
             continue
-        seen[row.external_ref] = index
-        item = items.get(row.item_code)
-        if item is None:
+        seen[ref] = index
+        if row.item_code not in items:
             errors.append(_error(index, "item", f"No item '{row.item_code}' in {plant.code}."))
             continue
-        current = stored.get(row.external_ref)
-        before = order_snapshot(current, current.item.code) if current else None
-        order = current or ProductionOrder(plant=plant, external_ref=row.external_ref)
-        _assign(order, row, item)
         try:
-            check_order(order=order, stored_status=current.status if current else None)
+            applied = _apply_row(plant, row, stored.get(ref), items[row.item_code])
         except DomainError as error:
             errors.extend(row_errors(index, error))
             continue
-        after = order_snapshot(order, item.code)
-        if before == after:
-            result.unchanged.append(row.external_ref)
+        if applied is None:
+            result.unchanged.append(ref)
             continue
-        (result.updated if current else result.created).append(row.external_ref)
+        order, change = applied
+        (result.updated if change.before else result.created).append(ref)
         orders.append(order)
-        action = "update" if current else "create"
-        changes.append(
-            AuditChange(
-                plant, action, "scheduling.productionorder", row.external_ref, before, after
-            )
-        )
+        changes.append(change)
     if errors:
         raise RuleViolation(
             f"{len({e['row'] for e in errors})} of {len(rows)} rows break a rule; "
@@ -139,6 +133,22 @@ def _apply_rows(
             detail={"rows": errors},
         )
     return orders, changes, result
+
+
+def _apply_row(
+    plant: Plant, row: OrderRow, current: ProductionOrder | None, item: Item
+) -> tuple[ProductionOrder, AuditChange] | None:
+    """The row applied to the stored order (or a new one), checked; None if nothing changes."""
+    before = order_snapshot(current, current.item.code) if current else None
+    order = current or ProductionOrder(plant=plant, external_ref=row.external_ref)
+    _assign(order, row, item)
+    check_order(order=order, stored_status=current.status if current else None)
+    after = order_snapshot(order, item.code)
+    if before == after:
+        return None
+    action = "update" if current else "create"
+    label = "scheduling.productionorder"
+    return order, AuditChange(plant, action, label, row.external_ref, before, after)
 
 
 def _assign(order: ProductionOrder, row: OrderRow, item: Item) -> None:
