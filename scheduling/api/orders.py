@@ -44,12 +44,15 @@ REF = OpenApiParameter(
 
 def errors(*codes: int) -> dict[int, OpenApiResponse]:
     described = {
-        400: "Invalid input; `detail` names the fields (rows for bulk).",
+        400: "Invalid input; `detail` names the fields (rows for bulk), or an "
+        "Idempotency-Key over 255 characters.",
         401: "No valid API token or session.",
         403: "A read-only token, or a role that may not write.",
-        404: "No such plant or order among yours.",
-        409: "The order is in a state that does not allow this, or the key is in flight.",
-        422: "The order breaks a rule (`detail` names the field, or rows for bulk).",
+        404: "No such plant or record among yours.",
+        409: "The record is in a state that does not allow this, or a request with this "
+        "Idempotency-Key is still running.",
+        422: "A rule is broken (`detail` names the field, or rows for bulk), or the "
+        "Idempotency-Key was used with another body.",
     }
     return {code: OpenApiResponse(ErrorOutput, description=described[code]) for code in codes}
 
@@ -206,7 +209,7 @@ class OrderCancelView(APIView):
         "Idempotency-Key to retry safely. Audited.",
         parameters=[REF, PLANT_PARAMETER, IDEMPOTENCY_KEY],
         request=None,
-        responses={200: s.OrderOutput, **errors(401, 403, 404, 409)},
+        responses={200: s.OrderOutput, **errors(400, 401, 403, 404, 409, 422)},
     )
     @idempotent
     def post(self, request: Request, external_ref: str) -> Response:

@@ -147,7 +147,7 @@ class RunPublishView(APIView):
         "`schedule.published` webhooks are sent. 409 if the run cannot be published.",
         parameters=[IDEMPOTENCY_KEY],
         request=None,
-        responses={200: RunOutput, **errors(401, 403, 404, 409)},
+        responses={200: RunOutput, **errors(400, 401, 403, 404, 409, 422)},
     )
     @idempotent
     def post(self, request: Request, pk: int) -> Response:
