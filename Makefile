@@ -9,7 +9,7 @@ ADDR ?= 127.0.0.1:8000
 BENCH_DIR ?= ../shared/benchmarks
 BENCH_TIME ?= 30
 
-.PHONY: run test check fmt lint types contracts deploy-check bench bench-solver bench-plant bench-gantt bench-floor install assets demo migrate clean
+.PHONY: run test check fmt lint types contracts deploy-check bench bench-solver bench-plant bench-gantt bench-floor bench-api install assets demo migrate clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -81,6 +81,10 @@ FLOOR_SECONDS ?= 60
 bench-floor: $(STAMP)
 	@mkdir -p bench-results
 	$(PY) -m scheduling.bench_floor --tablets 50 --seconds $(FLOOR_SECONDS) --json bench-results/floor.json
+
+## Needs PostgreSQL: DATABASE_URL=postgres://… make bench-api (uses a throwaway test_ database).
+bench-api: $(STAMP)
+	$(PY) -m scheduling.bench_api --orders 5000 --budget 10
 
 clean:
 	rm -rf var staticfiles bench-results .pytest_cache .mypy_cache .ruff_cache

@@ -12,12 +12,14 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db import models
 
 from plant.errors import NotFound, PermissionDenied
-from plant.models import Plant, Role
+from plant.models import ApiToken, Plant, Role
 
 M = TypeVar("M", bound=models.Model)
 AnyUser = User | AnonymousUser
 
 EDIT_MASTER_DATA = frozenset({Role.MANAGER})
+# Through the API, integration users write what the ERP owns (tokens narrow it further).
+API_WRITE = frozenset({Role.MANAGER, Role.ERP})
 READ_ANYTHING = frozenset(Role)
 
 
@@ -64,3 +66,14 @@ def access_record(user: AnyUser, queryset: models.QuerySet[M], pk: Any, *, edit:
     if edit:
         check_role(user, EDIT_MASTER_DATA, "change master data")
     return record
+
+
+def access_token(user: AnyUser, pk: Any) -> ApiToken:
+    """A token that covers one of the manager's plants (managing it needs the manager role)."""
+    check_role(user, EDIT_MASTER_DATA, "manage API tokens")
+    plants = Plant.objects.for_user(user)
+    try:
+        token: ApiToken = ApiToken.objects.filter(plants__in=plants).distinct().get(pk=pk)
+    except (ApiToken.DoesNotExist, ValueError, TypeError):
+        raise NotFound("No such API token.") from None
+    return token

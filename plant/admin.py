@@ -112,3 +112,6 @@ class CalendarExceptionAdmin(PlantScopedAdmin):
 class OvertimeOfferAdmin(PlantScopedAdmin):
     list_display = ["machine", "start", "end", "cost_per_hour", "plant"]
     list_filter = ["plant"]
+
+
+from plant import admin_integrations  # noqa: E402, F401  (registers the integration admin)

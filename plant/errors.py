@@ -47,3 +47,18 @@ class NotFound(DomainError):
 class PermissionDenied(DomainError):
     code = "permission_denied"
     status = 403
+
+
+class InvalidInput(DomainError):
+    """Malformed input found outside a serializer's own report (e.g. rows of a bulk body)."""
+
+    code = "invalid"
+    status = 400
+
+
+class IdempotencyKeyReused(RuleViolation):
+    code = "idempotency_key_reused"
+
+
+class IdempotencyKeyInFlight(StateConflict):
+    code = "idempotency_key_in_flight"

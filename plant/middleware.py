@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from plant.errors import DomainError, NotFound
@@ -45,3 +45,26 @@ class DomainErrorMiddleware:
         if isinstance(exception, DomainError):
             return render(request, "error.html", {"error": exception}, status=exception.status)
         return None
+
+
+class ApiNulCharacterMiddleware:
+    """PostgreSQL cannot compare or store NUL characters (the driver raises), so an API URL
+    carrying one is refused up front with 400 in the error shape instead of failing with 500."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path.startswith("/api/") and "\x00" in _url_text(request):
+            body = {
+                "code": "invalid",
+                "message": "The URL contains a NUL character.",
+                "detail": None,
+            }
+            return JsonResponse(body, status=400)
+        return self.get_response(request)
+
+
+def _url_text(request: HttpRequest) -> str:
+    values = [value for key, values in request.GET.lists() for value in (key, *values)]
+    return request.path + "".join(values)

@@ -19,3 +19,5 @@ urlpatterns = [
     path("", include("scheduling.urls")),
     path("", include("plant.urls")),
 ]
+
+handler404 = "plant.api.errors.not_found"

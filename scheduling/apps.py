@@ -10,3 +10,7 @@ class SchedulingConfig(AppConfig):
         from scheduling.services.order_imports import ORDER_IMPORTER
 
         register_importer(ORDER_IMPORTER)
+
+        from scheduling import webhooks
+
+        webhooks.connect()

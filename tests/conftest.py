@@ -87,3 +87,20 @@ def manager_client(client, manager):  # type: ignore[no-untyped-def]
 def outsider_client(client, outsider):  # type: ignore[no-untyped-def]
     client.force_login(outsider)
     return client
+
+
+@pytest.fixture
+def erp_token(plant):  # type: ignore[no-untyped-def]
+    """The ERP client persona: a write token of an integration user, scoped to `plant`."""
+    from tests.factories.tokens import issue_token
+
+    return issue_token(plant)
+
+
+@pytest.fixture
+def erp_client(erp_token):  # type: ignore[no-untyped-def]
+    from django.test import Client
+
+    from tests.factories.tokens import bearer
+
+    return Client(**bearer(erp_token))

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.views.defaults import page_not_found
 from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -45,3 +46,11 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         code, message, detail = "error", str(exc), None
     response.data = {"code": code, "message": message, "detail": detail}
     return response
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """handler404: an unknown route under /api/ answers in the API's error shape."""
+    if request.path.startswith("/api/"):
+        body = {"code": "not_found", "message": "No such API route.", "detail": None}
+        return JsonResponse(body, status=404)
+    return page_not_found(request, exception)

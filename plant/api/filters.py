@@ -26,18 +26,22 @@ LIST_PARAMETERS = [
 ]
 
 
-def parse_updated_since(value: str) -> dt.datetime:
+def parse_updated_since(value: str, name: str = "updated_since") -> dt.datetime:
     try:
         parsed = parse_datetime(value.strip())
     except ValueError:
         parsed = None
     if parsed is None:
         raise ValidationError(
-            {"updated_since": [f"'{value}' is not an ISO 8601 datetime (2025-01-31T08:00:00Z)."]}
+            {name: [f"'{value}' is not an ISO 8601 datetime (2025-01-31T08:00:00Z)."]}
         )
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=dt.UTC)
-    return parsed
+    try:
+        # In UTC: PostgreSQL refuses offsets past ±15:59 that Python accepts.
+        return parsed.astimezone(dt.UTC)
+    except OverflowError:
+        raise ValidationError({name: [f"'{value}' is out of range."]}) from None
 
 
 def filter_master_data(queryset: models.QuerySet[Any], params: Any) -> models.QuerySet[Any]:

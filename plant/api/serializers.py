@@ -14,6 +14,8 @@ from django.db import models
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
+from plant.api.examples import ERROR_EXAMPLES, output_schema
+from plant.api.fields import WallClockTimeField
 from plant.models import (
     BOMLine,
     CalendarException,
@@ -43,14 +45,14 @@ def _code(**kwargs: Any) -> serializers.SlugRelatedField[Any]:
 # --- Output -----------------------------------------------------------------------------
 
 
-@extend_schema_serializer(component_name="Plant")
+@output_schema("Plant")
 class PlantOutput(serializers.ModelSerializer[Plant]):
     class Meta:
         model = Plant
         fields = ("id", "code", "name", "time_zone", *TIMESTAMPS)
 
 
-@extend_schema_serializer(component_name="WorkCentre")
+@output_schema("WorkCentre")
 class WorkCentreOutput(serializers.ModelSerializer[WorkCentre]):
     plant = _code()
 
@@ -59,7 +61,7 @@ class WorkCentreOutput(serializers.ModelSerializer[WorkCentre]):
         fields = ("id", "plant", "code", "name", "description", *TIMESTAMPS)
 
 
-@extend_schema_serializer(component_name="Machine")
+@output_schema("Machine")
 class MachineOutput(serializers.ModelSerializer[Machine]):
     plant = _code()
     work_centre = _code(help_text="Code of the machine's work centre.")
@@ -84,7 +86,7 @@ class MachineOutput(serializers.ModelSerializer[Machine]):
         )
 
 
-@extend_schema_serializer(component_name="ProductFamily")
+@output_schema("ProductFamily")
 class ProductFamilyOutput(serializers.ModelSerializer[ProductFamily]):
     plant = _code()
 
@@ -93,7 +95,7 @@ class ProductFamilyOutput(serializers.ModelSerializer[ProductFamily]):
         fields = ("id", "plant", "code", "name", *TIMESTAMPS)
 
 
-@extend_schema_serializer(component_name="Item")
+@output_schema("Item")
 class ItemOutput(serializers.ModelSerializer[Item]):
     plant = _code()
     family = _code(allow_null=True, help_text="Product family code, or null.")
@@ -103,7 +105,7 @@ class ItemOutput(serializers.ModelSerializer[Item]):
         fields = ("id", "plant", "code", "name", "kind", "unit", "family", *TIMESTAMPS)
 
 
-@extend_schema_serializer(component_name="BOMLine")
+@output_schema("BOMLine")
 class BOMLineOutput(serializers.ModelSerializer[BOMLine]):
     # The metaclass moves declared fields off the class, so this does not shadow Field.parent.
     parent = _code(help_text="Code of the made item.")  # type: ignore[assignment]
@@ -141,7 +143,7 @@ class OperationOutput(serializers.ModelSerializer[Operation]):
         )
 
 
-@extend_schema_serializer(component_name="Routing")
+@output_schema("Routing")
 class RoutingOutput(serializers.ModelSerializer[Routing]):
     plant = serializers.CharField(source="item.plant.code", read_only=True)
     item = _code(help_text="Code of the made item.")
@@ -152,7 +154,7 @@ class RoutingOutput(serializers.ModelSerializer[Routing]):
         fields = ("id", "plant", "item", "notes", "operations", *TIMESTAMPS)
 
 
-@extend_schema_serializer(component_name="Changeover")
+@output_schema("Changeover")
 class ChangeoverOutput(serializers.ModelSerializer[Changeover]):
     plant = _code()
     from_family = _code()
@@ -176,12 +178,15 @@ class ChangeoverOutput(serializers.ModelSerializer[Changeover]):
 
 @extend_schema_serializer(component_name="Shift")
 class ShiftOutput(serializers.ModelSerializer[Shift]):
+    start_time = WallClockTimeField(read_only=True)
+    end_time = WallClockTimeField(read_only=True)
+
     class Meta:
         model = Shift
         fields = ("name", "weekday", "start_time", "end_time", "crosses_midnight")
 
 
-@extend_schema_serializer(component_name="ShiftPattern")
+@output_schema("ShiftPattern")
 class ShiftPatternOutput(serializers.ModelSerializer[ShiftPattern]):
     plant = _code()
     shifts = ShiftOutput(many=True, read_only=True)
@@ -191,7 +196,7 @@ class ShiftPatternOutput(serializers.ModelSerializer[ShiftPattern]):
         fields = ("id", "plant", "name", "is_plant_default", "shifts", *TIMESTAMPS)
 
 
-@extend_schema_serializer(component_name="CalendarException")
+@output_schema("CalendarException")
 class CalendarExceptionOutput(serializers.ModelSerializer[CalendarException]):
     plant = _code()
     machine = _code(allow_null=True, help_text="Machine code, or null for the whole plant.")
@@ -201,7 +206,7 @@ class CalendarExceptionOutput(serializers.ModelSerializer[CalendarException]):
         fields = ("id", "plant", "machine", "kind", "start", "end", "reason", *TIMESTAMPS)
 
 
-@extend_schema_serializer(component_name="OvertimeOffer")
+@output_schema("OvertimeOffer")
 class OvertimeOfferOutput(serializers.ModelSerializer[OvertimeOffer]):
     plant = _code()
     machine = _code()
@@ -220,7 +225,7 @@ class OvertimeOfferOutput(serializers.ModelSerializer[OvertimeOffer]):
         )
 
 
-@extend_schema_serializer(component_name="Error")
+@extend_schema_serializer(component_name="Error", examples=ERROR_EXAMPLES)
 class ErrorOutput(serializers.Serializer[Any]):
     """The shape of every error the API returns."""
 
@@ -459,8 +464,8 @@ class ShiftInput(serializers.Serializer[Any]):
     weekday = serializers.ChoiceField(
         choices=Shift.Weekday.choices, help_text="0 = Monday … 6 = Sunday."
     )
-    start_time = serializers.TimeField(help_text="Plant-local wall-clock time.")
-    end_time = serializers.TimeField(help_text="Plant-local wall-clock time.")
+    start_time = WallClockTimeField(help_text="Plant-local wall-clock time.")
+    end_time = WallClockTimeField(help_text="Plant-local wall-clock time.")
     crosses_midnight = serializers.BooleanField(default=False)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, ClassVar, TypeVar
 
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Prefetch
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import serializers, status, viewsets
@@ -14,8 +14,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from plant.api import serializers as s
+from plant.api.audit import audit_one
+from plant.api.conditional import IF_NONE_MATCH, NOT_MODIFIED, conditional_response
 from plant.api.filters import LIST_PARAMETERS, filter_master_data
-from plant.api.permissions import MasterDataPermission
+from plant.api.keyed import BomByCodeMixin, ByCodeMixin, by_code_schemas
+from plant.api.permissions import CalendarPermission, MasterDataPermission
 from plant.errors import NotFound
 from plant.models import (
     BOMLine,
@@ -37,6 +40,16 @@ from plant.services.calendars import save_calendar_exception, save_overtime_offe
 from plant.services.records import delete_record, save_record
 from plant.services.routings import save_routing
 from plant.services.shift_patterns import save_shift_pattern
+
+
+def record_plant(record: Any) -> Plant | None:
+    """The plant a master-data record belongs to, by the path its queryset scopes by."""
+    path: str = getattr(type(record).objects.all(), "plant_path", "plant")
+    target = record
+    for step in path.split("__"):
+        target = getattr(target, step, None)
+    return target if isinstance(target, Plant) else None
+
 
 MasterDataViewSetT = TypeVar("MasterDataViewSetT", bound="MasterDataViewSet")
 
@@ -62,7 +75,9 @@ def documented(
     """Summaries, descriptions and the input/output split for one resource's actions."""
 
     def decorate(viewset: type[MasterDataViewSetT]) -> type[MasterDataViewSetT]:
-        schema = _schema_views(noun, plural, about, viewset.output_serializer, writes)
+        schema = _schema_views(
+            noun, plural, about, viewset.output_serializer, writes, viewset.input_serializer
+        )
         decorated: type[MasterDataViewSetT] = schema(viewset)
         return decorated
 
@@ -75,10 +90,11 @@ def _schema_views(
     about: str,
     output: type[serializers.BaseSerializer[Any]],
     writes: tuple[str, ...],
+    input_: Any = None,
 ) -> Any:
     article = "an" if noun[0] in "aeiou" else "a"
     managers = f"{about} Plant managers only."
-    views = {
+    views: dict[str, Any] = {
         "list": extend_schema(
             summary=f"List {plural}",
             description=f"{about} Cursor-paginated, ordered by id.",
@@ -87,8 +103,9 @@ def _schema_views(
         ),
         "retrieve": extend_schema(
             summary=f"Get one {noun}",
-            description=about,
-            responses={200: output, **_errors(403, 404)},
+            description=f"{about} Sends a weak ETag (304 on If-None-Match).",
+            parameters=[IF_NONE_MATCH],
+            responses={200: output, 304: NOT_MODIFIED, **_errors(403, 404)},
         ),
         "create": extend_schema(
             summary=f"Create {article} {noun}",
@@ -111,6 +128,8 @@ def _schema_views(
             responses={204: None, **_errors(403, 404, 409)},
         ),
     }
+    if "by_code" in writes:
+        views["by_code"] = by_code_schemas(noun, output, input_, _errors)
     return extend_schema_view(
         **{name: schema for name, schema in views.items() if name in ("list", "retrieve", *writes)}
     )
@@ -138,17 +157,37 @@ class MasterDataViewSet(viewsets.ModelViewSet):
         data = self.output_serializer(page, many=True, context=self.get_serializer_context()).data
         return self.get_paginated_response(data)
 
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        record = self.get_object()
+        data = self.output_serializer(record, context=self.get_serializer_context()).data
+        return conditional_response(request, data)
+
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        record = self._write(request, instance=None, partial=False)
-        return Response(self._output(record), status=status.HTTP_201_CREATED)
+        with transaction.atomic(durable=True):
+            record = self._write(request, instance=None, partial=False)
+            after = self._output(record)
+            self._audit(record, "create", None, after)
+        return Response(after, status=status.HTTP_201_CREATED)
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         instance = self.get_object()
-        record = self._write(request, instance=instance, partial=kwargs.get("partial", False))
-        return Response(self._output(record))
+        before = self._output(instance)
+        with transaction.atomic(durable=True):
+            record = self._write(request, instance=instance, partial=kwargs.get("partial", False))
+            after = self._output(record)
+            self._audit(record, "update", before, after)
+        return Response(after)
 
     def perform_destroy(self, instance: models.Model) -> None:
-        delete_record(record=instance)
+        before = self._output(instance)
+        with transaction.atomic(durable=True):
+            delete_record(record=instance)
+            self._audit(instance, "delete", before, None)
+
+    def _audit(self, record: Any, action: str, before: Any, after: Any) -> None:
+        """Every write through the API is in the audit log, committed with the write."""
+        plant = record if isinstance(record, Plant) else record_plant(record)
+        audit_one(self.request, record, plant=plant, action=action, before=before, after=after)
 
     def write_context(self, instance: Any) -> dict[str, Any]:
         return {"plant": instance.plant} if instance is not None else {}
@@ -160,10 +199,13 @@ class MasterDataViewSet(viewsets.ModelViewSet):
             setattr(record, name, value)
         return save_record(record=record)
 
-    def _write(self, request: Request, *, instance: Any, partial: bool) -> models.Model:
+    def _write(
+        self, request: Request, *, instance: Any, partial: bool, data: Any = None
+    ) -> models.Model:
         assert self.input_serializer is not None
         context = {**self.get_serializer_context(), **self.write_context(instance)}
-        inp = self.input_serializer(data=request.data, partial=partial, context=context)
+        body = request.data if data is None else data
+        inp = self.input_serializer(data=body, partial=partial, context=context)
         inp.is_valid(raise_exception=True)
         return self.write(inp.validated_data, instance)
 
@@ -173,6 +215,7 @@ class MasterDataViewSet(viewsets.ModelViewSet):
 
 
 ALL_WRITES = ("create", "update", "partial_update", "destroy")
+KEYED_WRITES = (*ALL_WRITES, "by_code")
 
 
 @documented("plant", "plants", "The plants you belong to.")
@@ -186,9 +229,9 @@ class PlantViewSet(MasterDataViewSet):
     "work centre",
     "work centres",
     "Groups of machines.",
-    writes=ALL_WRITES,
+    writes=KEYED_WRITES,
 )
-class WorkCentreViewSet(MasterDataViewSet):
+class WorkCentreViewSet(ByCodeMixin, MasterDataViewSet):
     queryset = WorkCentre.objects.select_related("plant")
     output_serializer = s.WorkCentreOutput
     input_serializer = s.WorkCentreInput
@@ -199,9 +242,9 @@ class WorkCentreViewSet(MasterDataViewSet):
     "machines",
     "Machines; `work_centre` is a work centre code and `shift_pattern` a pattern name, "
     "both within the machine's plant.",
-    writes=ALL_WRITES,
+    writes=KEYED_WRITES,
 )
-class MachineViewSet(MasterDataViewSet):
+class MachineViewSet(ByCodeMixin, MasterDataViewSet):
     queryset = Machine.objects.select_related("plant", "work_centre", "shift_pattern")
     output_serializer = s.MachineOutput
     input_serializer = s.MachineInput
@@ -211,9 +254,9 @@ class MachineViewSet(MasterDataViewSet):
     "product family",
     "product families",
     "Items of one family run back to back without a changeover.",
-    writes=ALL_WRITES,
+    writes=KEYED_WRITES,
 )
-class ProductFamilyViewSet(MasterDataViewSet):
+class ProductFamilyViewSet(ByCodeMixin, MasterDataViewSet):
     queryset = ProductFamily.objects.select_related("plant")
     output_serializer = s.ProductFamilyOutput
     input_serializer = s.ProductFamilyInput
@@ -223,9 +266,9 @@ class ProductFamilyViewSet(MasterDataViewSet):
     "item",
     "items",
     "Made and bought items; `family` is a product family code within the plant.",
-    writes=ALL_WRITES,
+    writes=KEYED_WRITES,
 )
-class ItemViewSet(MasterDataViewSet):
+class ItemViewSet(BomByCodeMixin, ByCodeMixin, MasterDataViewSet):
     queryset = Item.objects.select_related("plant", "family")
     output_serializer = s.ItemOutput
     input_serializer = s.ItemInput
@@ -258,10 +301,19 @@ class ItemViewSet(MasterDataViewSet):
             component = s.find_by_code(Item, item.plant, inp.validated_data["component"])
         except serializers.ValidationError as error:
             raise serializers.ValidationError({"component": error.detail}) from None
-        line = set_bom_line(
-            parent=item, component=component, quantity=inp.validated_data["quantity"]
-        )
-        return Response(s.BOMLineOutput(line).data, status=status.HTTP_201_CREATED)
+        before = BOMLine.objects.filter(parent=item, component=component).first()
+        with transaction.atomic(durable=True):
+            line = set_bom_line(
+                parent=item, component=component, quantity=inp.validated_data["quantity"]
+            )
+            after = s.BOMLineOutput(line).data
+            old = s.BOMLineOutput(before).data if before else None
+            action = "update" if before else "create"
+            ref = f"{item.code}/{component.code}"
+            audit_one(
+                request, line, plant=item.plant, action=action, before=old, after=after, ref=ref
+            )
+        return Response(after, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         summary="Remove a BOM line",
@@ -274,7 +326,13 @@ class ItemViewSet(MasterDataViewSet):
         line = BOMLine.objects.filter(parent=item, component__code=component).first()
         if line is None:
             raise NotFound(f"{item.code} has no BOM line for '{component}'.")
-        delete_record(record=line)
+        before = s.BOMLineOutput(line).data
+        with transaction.atomic(durable=True):
+            delete_record(record=line)
+            ref = f"{item.code}/{component}"
+            audit_one(
+                request, line, plant=item.plant, action="delete", before=before, after=None, ref=ref
+            )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -332,6 +390,7 @@ class ChangeoverViewSet(MasterDataViewSet):
     writes=("create", "update", "destroy"),
 )
 class ShiftPatternViewSet(MasterDataViewSet):
+    permission_classes = [CalendarPermission]
     queryset = ShiftPattern.objects.select_related("plant").prefetch_related("shifts")
     output_serializer = s.ShiftPatternOutput
     input_serializer = s.ShiftPatternInput
@@ -349,6 +408,7 @@ class ShiftPatternViewSet(MasterDataViewSet):
     writes=("create", "destroy"),
 )
 class CalendarExceptionViewSet(MasterDataViewSet):
+    permission_classes = [CalendarPermission]
     queryset = CalendarException.objects.select_related("plant", "machine")
     output_serializer = s.CalendarExceptionOutput
     input_serializer = s.CalendarExceptionInput
@@ -366,6 +426,7 @@ class CalendarExceptionViewSet(MasterDataViewSet):
     writes=("create", "destroy"),
 )
 class OvertimeOfferViewSet(MasterDataViewSet):
+    permission_classes = [CalendarPermission]
     queryset = OvertimeOffer.objects.select_related("plant", "machine")
     output_serializer = s.OvertimeOfferOutput
     input_serializer = s.OvertimeOfferInput

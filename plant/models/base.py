@@ -27,9 +27,17 @@ class PlantScopedQuerySet(models.QuerySet[Any]):
     def for_user(self, user: User | AnonymousUser) -> Self:
         if not user.is_authenticated:
             return self.none()
+        scoped = self.within_token_plants(user)
         if user.is_superuser:
+            return scoped
+        return scoped.filter(**{f"{self.plant_path}__memberships__user": user})
+
+    def within_token_plants(self, user: Any) -> Self:
+        """A caller authenticated by an API token sees only the token's plants."""
+        plant_ids: frozenset[int] | None = getattr(user, "token_plant_ids", None)
+        if plant_ids is None:
             return self.all()
-        return self.filter(**{f"{self.plant_path}__memberships__user": user})
+        return self.filter(**{f"{self.plant_path}__in": plant_ids})
 
 
 class Timestamped(models.Model):

@@ -31,9 +31,10 @@ class PlantQuerySet(PlantScopedQuerySet):
     def for_user(self, user: Any) -> PlantQuerySet:
         if not user.is_authenticated:
             return self.none()
+        scoped = self.within_token_plants(user)
         if user.is_superuser:
-            return self.all()
-        return self.filter(memberships__user=user)
+            return scoped
+        return scoped.filter(memberships__user=user)
 
 
 class Plant(Timestamped):

@@ -62,3 +62,23 @@ def set_bom_line(*, parent: Item, component: Item, quantity: Decimal) -> BOMLine
             parent=parent, component=component, defaults={"quantity": Decimal(quantity)}
         )
         return line
+
+
+def replace_bom(*, parent: Item, lines: list[tuple[Item, Decimal]]) -> list[BOMLine]:
+    """Make the item's BOM exactly `lines` (component, quantity per unit), as an ERP sends it.
+
+    Components left out are removed; every kept or new line passes set_bom_line's rules.
+    Locks the plant (once, first), all in one transaction.
+    """
+    components = [component.pk for component, _ in lines]
+    if len(set(components)) != len(components):
+        raise RuleViolation(
+            "A component appears twice in the BOM.", detail={"lines": ["Repeated component."]}
+        )
+    with transaction.atomic():
+        lock_plant(parent.plant_id)
+        BOMLine.objects.filter(parent=parent).exclude(component__in=components).delete()
+        return [
+            set_bom_line(parent=parent, component=component, quantity=quantity)
+            for component, quantity in lines
+        ]

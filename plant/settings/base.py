@@ -50,6 +50,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "plant.middleware.ApiNulCharacterMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -114,7 +115,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
+STATIC_ROOT: Path | None = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -164,7 +165,12 @@ else:
 
 # --- REST API ---------------------------------------------------------------------------
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    # Token first: an unauthenticated call gets 401 with `WWW-Authenticate: Bearer`.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "plant.api.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": ["plant.api.throttling.CallerRateThrottle"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "plant.api.errors.exception_handler",
@@ -180,6 +186,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "OrderStatusEnum": "scheduling.models.orders.ProductionOrder.Status",
+        "SettableOrderStatusEnum": "scheduling.api.order_serializers.SETTABLE_STATUSES",
+        "RunStatusEnum": "scheduling.models.runs.ScheduleRun.Status",
+    },
 }
 
 LOGGING = {
@@ -204,3 +215,19 @@ CELERY_BEAT_SCHEDULE = {
 FLOOR_OPERATOR_IDLE_S = int(os.environ.get("FLOOR_OPERATOR_IDLE_S", "300"))
 # Schedule adherence and "running late": started/finished within this many minutes of plan.
 FLOOR_ADHERENCE_TOLERANCE_MIN = int(os.environ.get("FLOOR_ADHERENCE_TOLERANCE_MIN", "15"))
+
+# --- ERP integration --------------------------------------------------------------------
+# Requests per API token (or per logged-in user) and period, e.g. "600/minute"; the counts
+# live in the cache (Redis in production).
+API_THROTTLE_RATE = os.environ.get("API_THROTTLE_RATE", "1200/minute")
+# How long a POST command's Idempotency-Key is remembered (and its response replayed).
+API_IDEMPOTENCY_TTL_S = int(os.environ.get("API_IDEMPOTENCY_TTL_S", str(24 * 3600)))
+# Webhook deliveries: tries in all, the first retry's delay (doubling each time), and the
+# HTTP timeout of one try.
+WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("WEBHOOK_MAX_ATTEMPTS", "6"))
+WEBHOOK_RETRY_BASE_S = float(os.environ.get("WEBHOOK_RETRY_BASE_S", "30"))
+WEBHOOK_TIMEOUT_S = float(os.environ.get("WEBHOOK_TIMEOUT_S", "10"))
+CELERY_BEAT_SCHEDULE["purge-idempotency-keys"] = {
+    "task": "plant.purge_idempotency_keys",
+    "schedule": 3600.0,
+}

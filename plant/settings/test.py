@@ -29,3 +29,6 @@ if not REDIS_URL:  # noqa: F405
 # Tests never run collectstatic: serve static files straight from the app folders.
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
+
+# Throttling is off in tests (user ids repeat across tests); the throttle test sets a rate.
+API_THROTTLE_RATE = ""

@@ -1,11 +1,17 @@
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+)
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from plant.access import access_plant
+from plant.api.serializers import ErrorOutput
 from plant.errors import NotFound
 from plant.models import Machine, Plant
 from scheduling.api.serializers import DispatchListOut
@@ -24,7 +30,40 @@ class DispatchListView(APIView):
             OpenApiParameter("plant", str, required=True, description="Plant code."),
             OpenApiParameter("machine", str, required=True, description="Machine code."),
         ],
-        responses=DispatchListOut,
+        examples=[
+            OpenApiExample(
+                "A machine's sequence",
+                value={
+                    "plant": "NW1",
+                    "machine": "MIL-02",
+                    "run": 12,
+                    "published_at": "2025-03-03T06:15:00Z",
+                    "operations": [
+                        {
+                            "sequence": 1,
+                            "order": "SO-77001",
+                            "item": "BRK-900",
+                            "quantity": "250.000",
+                            "operation": 20,
+                            "operation_name": "Mill",
+                            "machine": "MIL-02",
+                            "setup_start": "2025-03-05T08:00:00Z",
+                            "start": "2025-03-05T08:30:00Z",
+                            "end": "2025-03-05T18:55:00Z",
+                            "due": "2025-03-14T16:00:00Z",
+                            "pinned": False,
+                        }
+                    ],
+                },
+                response_only=True,
+            )
+        ],
+        responses={
+            200: DispatchListOut,
+            400: ErrorOutput,
+            401: ErrorOutput,
+            404: OpenApiResponse(ErrorOutput, description="No such plant or machine of yours."),
+        },
     )
     def get(self, request: Request) -> Response:
         plant = (

@@ -9,7 +9,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("plant", "0003_machine_capacity_operation_overlap"),
+        ("plant", "0004_machine_capacity_operation_overlap"),
         ("scheduling", "0004_order_due_message"),
         ("staffing", "0001_operators"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

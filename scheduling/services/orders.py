@@ -9,21 +9,32 @@ from plant.models import Item
 from plant.services.records import save_record
 from scheduling.models import ProductionOrder
 
+FINAL_STATUSES = (ProductionOrder.Status.DONE, ProductionOrder.Status.CANCELLED)
+
 
 def save_order(*, order: ProductionOrder) -> ProductionOrder:
     """Validate and save an order (new or changed) for a made item of the order's plant.
 
     A done or cancelled order (as stored) can no longer be changed.
     """
-    final = (ProductionOrder.Status.DONE, ProductionOrder.Status.CANCELLED)
+    stored = None
     if order.pk:
         stored = (
             ProductionOrder.objects.filter(pk=order.pk).values_list("status", flat=True).first()
         )
-        if stored in final:
-            raise StateConflict(
-                f"Order {order.external_ref} is {stored}; it can no longer be changed."
-            )
+    check_order(order=order, stored_status=stored)
+    saved = save_record(record=order)
+    assert isinstance(saved, ProductionOrder)
+    return saved
+
+
+def check_order(*, order: ProductionOrder, stored_status: str | None) -> None:
+    """The order rules beyond its fields' own: shared by save_order and the bulk upsert."""
+    if stored_status in FINAL_STATUSES:
+        raise StateConflict(
+            f"Order {order.external_ref} is {stored_status}; it can no longer be changed.",
+            detail={"status": [f"Already {stored_status}."]},
+        )
     item = order.item
     if item.plant_id != order.plant_id:
         raise RuleViolation("The item belongs to another plant.", detail={"item": ["Other plant."]})
@@ -35,9 +46,6 @@ def save_order(*, order: ProductionOrder) -> ProductionOrder:
         raise RuleViolation(
             "The due date must be after the release.", detail={"due_at": ["Before release."]}
         )
-    saved = save_record(record=order)
-    assert isinstance(saved, ProductionOrder)
-    return saved
 
 
 def cancel_order(*, order: ProductionOrder) -> ProductionOrder:

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ("plant", "0003_machine_capacity_operation_overlap"),
+        ("plant", "0004_machine_capacity_operation_overlap"),
     ]
 
     operations = [

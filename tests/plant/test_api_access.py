@@ -7,10 +7,12 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
+from plant import models
 from plant.api.urls import router
 from tests.factories.api import master_data
 
 pytestmark = pytest.mark.django_db
+CALENDARS = {models.ShiftPattern, models.CalendarException, models.OvertimeOffer}
 
 
 def detail_routes() -> list[tuple[str, Any, list[str]]]:
@@ -93,3 +95,53 @@ def test_lists_show_an_outsider_nothing_of_another_plant(client, plant, outsider
         ):
             rows = client.get(reverse(pattern.name)).json()["results"]
             assert [r for r in rows if r.get("plant", r.get("code")) == plant.code] == []
+
+
+def test_a_token_of_another_plant_gets_404_on_every_detail_route(plant, other_plant) -> None:  # type: ignore[no-untyped-def]
+    from django.test import Client
+
+    from plant.models import PlantMembership
+    from tests.factories.tokens import bearer, issue_token
+
+    records = master_data(plant)
+    issued = issue_token(other_plant)
+    # Even a user who belongs to both plants sees only the token's plants.
+    PlantMembership.objects.create(user=issued.token.user, plant=plant)
+    client = Client(**bearer(issued))
+    for name, model, methods in detail_routes():
+        url = url_for(name, records, model)
+        for method in methods:
+            response = client.generic(method.upper(), url, "{}", "application/json")
+            if method != "get" and model in CALENDARS:
+                # Integration users may not write calendars at all: refused before lookup,
+                # the same answer for any id, so nothing leaks.
+                assert response.status_code == 403, (method, url, response.content)
+                continue
+            assert response.status_code == 404, (method, url, response.content)
+            assert response.json()["code"] == "not_found", (method, url)
+
+
+def test_a_token_of_another_plant_gets_404_on_every_by_code_route(plant, other_plant) -> None:  # type: ignore[no-untyped-def]
+    from django.test import Client
+
+    from tests.factories.tokens import bearer, issue_token
+
+    records = master_data(plant)
+    client = Client(**bearer(issue_token(other_plant)))
+    routes = [
+        p for p in router.urls if "by-code" in str(p.pattern) and "<format>" not in str(p.pattern)
+    ]
+    assert {p.name for p in routes} == {
+        "work-centre-by-code",
+        "machine-by-code",
+        "product-family-by-code",
+        "item-by-code",
+        "item-bom-by-code",
+    }
+    for pattern in routes:
+        model = pattern.callback.cls.queryset.model  # type: ignore[attr-defined]
+        url = reverse(pattern.name, kwargs={"code": records[model].code}) + f"?plant={plant.code}"
+        for method in ("GET", "PUT"):
+            response = client.generic(method, url, "{}", "application/json")
+            assert response.status_code == 404, (method, url, response.content)
+            assert response.json()["code"] == "not_found"

@@ -45,3 +45,28 @@ def test_the_api_docs_load_everything_from_the_app_itself(client, manager, url: 
     external = re.findall(r"""(?:src|href)\s*=\s*["']?((?:https?:)?//[^"'\s>]+)""", html)
     assert external == []
     assert "cdn" not in html.lower()
+
+
+def test_every_operation_shows_an_example_of_what_it_takes_or_returns(client, manager) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(manager)
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+
+    def has_examples(part: dict) -> bool:  # type: ignore[type-arg]
+        return any("examples" in body for body in part.get("content", {}).values())
+
+    missing = []
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            responses = operation["responses"]
+            with_body = [
+                r for code, r in responses.items() if code.startswith("2") and "content" in r
+            ]
+            shown = [r for r in with_body if has_examples(r)]
+            if has_examples(operation.get("requestBody", {})) or shown:
+                continue
+            # An operation with no body either way (DELETE → 204) shows its error shape.
+            errors_shown = any(has_examples(r) for code, r in responses.items() if code >= "400")
+            if not with_body and "requestBody" not in operation and errors_shown:
+                continue
+            missing.append(f"{method.upper()} {path}")
+    assert missing == []

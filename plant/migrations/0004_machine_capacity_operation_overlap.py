@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("plant", "0002_role_groups"),
+        ("plant", "0003_integrations"),
     ]
 
     operations = [

@@ -1,0 +1,69 @@
+"""The API audit log: who wrote what through the API, and which fields changed."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+
+from plant.models import ApiAuditEntry, ApiToken, Plant
+
+IGNORED = frozenset({"updated_at", "created_at"})
+
+
+@dataclass(frozen=True)
+class AuditChange:
+    plant: Plant | None
+    action: str  # ApiAuditEntry.Action
+    model: str  # app_label.model
+    object_ref: str
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
+
+def _plain(value: Any) -> Any:
+    return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
+
+
+def diff(before: dict[str, Any] | None, after: dict[str, Any] | None) -> dict[str, Any]:
+    """{field: [before, after]} for every field that differs (None for a missing side)."""
+    old, new = _plain(before or {}), _plain(after or {})
+    return {
+        name: [old.get(name), new.get(name)]
+        for name in sorted(set(old) | set(new))
+        if name not in IGNORED and old.get(name) != new.get(name)
+    }
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is writing through the API, and by which route."""
+
+    user: Any
+    token: ApiToken | None
+    method: str
+    path: str
+
+
+def record_api_writes(*, actor: Actor, changes: list[AuditChange]) -> list[ApiAuditEntry]:
+    """Append audit entries in the caller's transaction, so they commit with the write."""
+    user = actor.user if getattr(actor.user, "is_authenticated", False) else None
+    return ApiAuditEntry.objects.bulk_create(
+        [
+            ApiAuditEntry(
+                user=user,
+                token=actor.token,
+                plant=change.plant,
+                method=actor.method,
+                path=actor.path[:300],
+                action=change.action,
+                model=change.model,
+                object_ref=change.object_ref[:120],
+                changes=diff(change.before, change.after),
+            )
+            for change in changes
+        ],
+        batch_size=1000,
+    )

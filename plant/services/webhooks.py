@@ -1,0 +1,164 @@
+"""Webhooks: subscriptions per plant, signed JSON deliveries with retries, and replay.
+
+A delivery is a row first; a Celery task on the `default` queue POSTs it after commit (never
+inside a transaction), logs every attempt and retries with exponential backoff up to
+WEBHOOK_MAX_ATTEMPTS. Receivers get each event at least once and dedupe on
+`X-Takt-Delivery`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import secrets
+import time
+import urllib.error
+import urllib.request
+from typing import Any
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.utils import timezone
+
+from plant.errors import RuleViolation
+from plant.models import Plant, WebhookAttempt, WebhookDelivery, WebhookSubscription
+from plant.models.integrations import WEBHOOK_EVENTS
+
+EVENT_NAMES = frozenset(name for name, _ in WEBHOOK_EVENTS)
+Status = WebhookDelivery.Status
+
+
+def sign(*, secret: str, timestamp: str, body: bytes) -> str:
+    """Hex HMAC-SHA256 of `timestamp.body`; sent as `X-Takt-Signature: sha256=<hex>`."""
+    message = timestamp.encode() + b"." + body
+    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
+
+
+def save_webhook_subscription(
+    *, plant: Plant, url: str, events: list[str], subscription: WebhookSubscription | None = None
+) -> WebhookSubscription:
+    """Create (with a new secret) or change a subscription to some of WEBHOOK_EVENTS."""
+    unknown = sorted(set(events) - EVENT_NAMES)
+    if unknown or not events:
+        raise RuleViolation(
+            f"Unknown events: {', '.join(unknown)}." if unknown else "Choose at least one event.",
+            detail={"events": unknown or ["Required."]},
+        )
+    if not url.startswith(("https://", "http://")):
+        raise RuleViolation("The URL must be http or https.", detail={"url": ["Not http(s)."]})
+    subscription = subscription or WebhookSubscription(plant=plant, secret=secrets.token_hex(32))
+    subscription.url, subscription.events = url, sorted(set(events))
+    subscription.save()
+    return subscription
+
+
+def emit_event(*, plant: Plant, event: str, payload: dict[str, Any]) -> list[WebhookDelivery]:
+    """Queue `event` for every active subscription of the plant that listens to it.
+
+    May be called inside the caller's transaction: the rows commit with it and the tasks are
+    enqueued only after commit. `payload` must be JSON-serialisable (datetimes are fine).
+    """
+    if event not in EVENT_NAMES:
+        raise RuleViolation(f"Unknown webhook event '{event}'.")
+    listening = [
+        s
+        for s in WebhookSubscription.objects.filter(plant=plant, is_active=True)
+        if event in s.events
+    ]
+    data = json.loads(json.dumps(payload, cls=DjangoJSONEncoder))
+    with transaction.atomic():
+        deliveries = [_new_delivery(s, event, data, plant.code) for s in listening]
+    return deliveries
+
+
+def _new_delivery(
+    subscription: WebhookSubscription, event: str, data: Any, plant_code: str
+) -> WebhookDelivery:
+    delivery = WebhookDelivery(subscription=subscription, event=event)
+    delivery.payload = {
+        "id": str(delivery.pk),
+        "event": event,
+        "plant": plant_code,
+        "created_at": timezone.now().isoformat(),
+        "data": data,
+    }
+    delivery.save()
+    _enqueue(delivery)
+    return delivery
+
+
+def _enqueue(delivery: WebhookDelivery) -> None:
+    from plant.tasks import deliver_webhook_task
+
+    delivery_id = str(delivery.pk)
+    transaction.on_commit(lambda: deliver_webhook_task.delay(delivery_id))
+
+
+def replay_webhook_delivery(*, delivery: WebhookDelivery) -> WebhookDelivery:
+    """Send a delivery's payload again, as a new delivery with its own log."""
+    with transaction.atomic():
+        again = WebhookDelivery.objects.create(
+            subscription=delivery.subscription,
+            event=delivery.event,
+            payload=delivery.payload,
+            replay_of=delivery,
+        )
+        _enqueue(again)
+    return again
+
+
+def attempt_webhook_delivery(*, delivery_id: str) -> float | None:
+    """POST a pending delivery once and log it. Returns seconds until the next try, or None
+    when it is done (delivered, out of tries, or no longer pending)."""
+    delivery = WebhookDelivery.objects.select_related("subscription").get(pk=delivery_id)
+    if delivery.status != Status.PENDING:
+        return None
+    number = delivery.attempts + 1
+    outcome = _post(delivery)
+    ok = outcome["status_code"] is not None and 200 <= outcome["status_code"] < 300
+    final = ok or number >= settings.WEBHOOK_MAX_ATTEMPTS
+    status = Status.DELIVERED if ok else Status.FAILED if final else Status.PENDING
+    with transaction.atomic():
+        claimed = WebhookDelivery.objects.filter(
+            pk=delivery.pk, attempts=delivery.attempts, status=Status.PENDING
+        ).update(attempts=number, status=status, updated_at=timezone.now())
+        if not claimed:  # another worker logged this attempt already
+            return None
+        WebhookAttempt.objects.create(delivery=delivery, number=number, **outcome)
+    return None if final else float(settings.WEBHOOK_RETRY_BASE_S * 2 ** (number - 1))
+
+
+def _post(delivery: WebhookDelivery) -> dict[str, Any]:
+    body = json.dumps(delivery.payload, separators=(",", ":")).encode()
+    timestamp = str(int(time.time()))
+    signature = sign(secret=delivery.subscription.secret, timestamp=timestamp, body=body)
+    request = urllib.request.Request(
+        delivery.subscription.url,
+        data=body,
+        method="POST",
+        headers={
+            "Content-Type": "application/json",
+            "User-Agent": "Takt-Webhooks/1",
+            "X-Takt-Event": delivery.event,
+            "X-Takt-Delivery": str(delivery.pk),
+            "X-Takt-Timestamp": timestamp,
+            "X-Takt-Signature": f"sha256={signature}",
+        },
+    )
+    started = time.monotonic()
+    code, excerpt, error = None, b"", ""
+    try:
+        with urllib.request.urlopen(request, timeout=settings.WEBHOOK_TIMEOUT_S) as response:
+            code, excerpt = response.status, response.read(500)
+    except urllib.error.HTTPError as failure:
+        code, excerpt = failure.code, failure.read(500)
+    except (urllib.error.URLError, OSError) as failure:
+        error = str(getattr(failure, "reason", failure))[:300]
+    return {
+        "status_code": code,
+        "response_excerpt": excerpt.decode(errors="replace")[:500],
+        "error": error,
+        "duration_ms": int((time.monotonic() - started) * 1000),
+    }

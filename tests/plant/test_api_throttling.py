@@ -1,0 +1,30 @@
+"""Each API token has its own request budget; past it, 429 with the error shape."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+
+from tests.factories.tokens import bearer, issue_token
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_token_past_its_rate_gets_429_with_the_error_shape_and_others_do_not(
+    plant, settings
+) -> None:  # type: ignore[no-untyped-def]
+    settings.API_THROTTLE_RATE = "3/minute"
+    cache.clear()
+    busy = Client(**bearer(issue_token(plant, username="busy")))
+    calm = Client(**bearer(issue_token(plant, username="calm")))
+    assert [busy.get("/api/v1/plants/").status_code for _ in range(3)] == [200] * 3
+    refused = busy.get("/api/v1/plants/")
+    assert refused.status_code == 429
+    assert refused.json()["code"] == "throttled" and set(refused.json()) == {
+        "code",
+        "message",
+        "detail",
+    }
+    assert int(refused["Retry-After"]) > 0
+    assert calm.get("/api/v1/plants/").status_code == 200

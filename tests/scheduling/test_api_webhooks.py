@@ -1,0 +1,63 @@
+"""Scheduling events reach webhook subscribers: in process, and through a real worker."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from plant.models import WebhookDelivery
+from plant.services.webhooks import emit_event, save_webhook_subscription
+from tests.plant.webhook_server import receiver
+
+
+def subscribe(plant, url: str, events=("schedule.published",)):  # type: ignore[no-untyped-def]
+    return save_webhook_subscription(plant=plant, url=url, events=list(events))
+
+
+@pytest.mark.django_db
+def test_publishing_a_run_emits_schedule_published(
+    demo_plant, horizon, no_enqueue, monkeypatch, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    from plant.tasks import deliver_webhook_task
+    from scheduling.services.execution import execute_run
+    from scheduling.services.runs import create_run, publish_run
+
+    monkeypatch.setattr(deliver_webhook_task, "delay", lambda delivery_id: None)
+    subscribe(demo_plant, "https://erp.example.com/a", ["schedule.published", "run.finished"])
+    run = create_run(
+        plant=demo_plant,
+        name="r",
+        horizon_start=horizon[0],
+        horizon_end=horizon[1],
+        settings={"time_limit_s": 1, "workers": 1},
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        execute_run(run_id=run.pk, attempt=1, worker="t")
+        run.refresh_from_db()
+        publish_run(run=run)
+    events = list(WebhookDelivery.objects.order_by("created_at").values_list("event", "payload"))
+    assert [e for e, _ in events] == ["run.finished", "schedule.published"]
+    assert events[1][1]["data"]["run"] == run.pk and events[1][1]["data"]["kpis"]["orders"] > 0
+
+
+@pytest.mark.postgres
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_delivers_a_signed_event_retrying_a_failing_endpoint(
+    plant, start_worker, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("WEBHOOK_RETRY_BASE_S", "0.5")
+    start_worker()
+    with receiver(replies=[502]) as server:
+        server.secret = subscribe(plant, server.url, ["order.completed"]).secret
+        (delivery,) = emit_event(plant=plant, event="order.completed", payload={"order": "SO-1"})
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            delivery.refresh_from_db()
+            if delivery.status != "pending":
+                break
+            time.sleep(0.2)
+    assert (delivery.status, delivery.attempts) == ("delivered", 2)
+    assert [r["valid"] for r in server.received] == [True, True]
+    assert [a.status_code for a in delivery.log.all()] == [502, 200]
