@@ -204,3 +204,6 @@ CELERY_BEAT_SCHEDULE = {
 FLOOR_OPERATOR_IDLE_S = int(os.environ.get("FLOOR_OPERATOR_IDLE_S", "300"))
 # Schedule adherence and "running late": started/finished within this many minutes of plan.
 FLOOR_ADHERENCE_TOLERANCE_MIN = int(os.environ.get("FLOOR_ADHERENCE_TOLERANCE_MIN", "15"))
+# This many wrong PINs in a row lock an operator's badge for FLOOR_PIN_LOCKOUT_S seconds.
+FLOOR_PIN_MAX_ATTEMPTS = int(os.environ.get("FLOOR_PIN_MAX_ATTEMPTS", "5"))
+FLOOR_PIN_LOCKOUT_S = int(os.environ.get("FLOOR_PIN_LOCKOUT_S", "900"))
