@@ -25,3 +25,7 @@ if not REDIS_URL:  # noqa: F405
             )
         },
     }
+
+# Query-count tests count the session read: keep sessions in the database whether or not
+# REDIS_URL is set (production reads them from Redis, see base.py).
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
