@@ -139,11 +139,14 @@ class FloorOperationsView(APIView):
 
 class OperationEventView(APIView):
     @extend_schema(
-        summary="Start, pause, resume or complete a routing step",
+        summary="Start, pause, resume, report quantities of, or complete a routing step",
         description="One append-only event. `id` is the client's: a retry with the same id "
         "returns the first answer (200, `replayed`) and never counts twice. If-Match carries "
         "the step's version as last read (0 for a step never touched): 412 when it changed, "
-        "428 when missing. 201 on the first recording, with ETag the new version.",
+        "428 when missing. 201 on the first recording, with ETag the new version. `report` "
+        "and `complete` take good and scrap made since the last report; more than "
+        "FLOOR_QUANTITY_TOLERANCE_PCT over the order quantity is 422 quantity_above_order "
+        "unless `confirm_over_quantity`.",
         request=OperationEventIn,
         parameters=[OpenApiParameter("If-Match", str, OpenApiParameter.HEADER, required=True)],
         responses={201: EventOut, 200: EventOut, **ERRORS},

@@ -1,10 +1,10 @@
 """Shop-floor execution: start, pause, resume, report quantities of and complete an order's
 routing step.
 
-Every call is one append-only WipEvent whose id the client chose, recorded at most once (see
-services/floor_events.py). Locks, always in this order: the machine, then the step's execution
-together with its order (one statement). Every change of what runs on a machine holds that
-machine's lock, so the capacity and state checks made under it hold until commit.
+Every call is one append-only WipEvent whose id the client chose, recorded at most once, with
+the locks taken in services/floor_events.py: the machine, then the step's execution together
+with its order (one statement). Every change of what runs on a machine holds that machine's
+lock, so the capacity and state checks made under it hold until commit.
 
 The checks a start needs (eligible machine, what runs on it, the previous step) and the shape
 of the routing are read as columns of the statement that locks the step, not one by one: an
@@ -15,25 +15,16 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, Exists, Max, Subquery
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 
 from plant.models import Machine, Operation, OperationMachine
-from scheduling.errors import (
-    OperationRuleViolation,
-    OperationStateConflict,
-    QuantityAboveOrder,
-    StaleVersion,
-)
+from scheduling.errors import OperationRuleViolation, OperationStateConflict, QuantityAboveOrder
 from scheduling.hooks import announce
-from scheduling.locks import lock_machine, lock_machine_of_step, lock_step
 from scheduling.models import (
     Downtime,
     DowntimeReason,
@@ -41,112 +32,20 @@ from scheduling.models import (
     ProductionOrder,
     WipEvent,
 )
-from scheduling.services.floor_events import Actor, EventOutcome, record_once, snapshot
+from scheduling.services.floor_events import (
+    PAST,
+    Actor,
+    EventOutcome,
+    Step,
+    check_version,
+    label,
+    operation_event,
+)
 
-__all__ = ["Actor", "EventOutcome"]
+__all__ = ["Actor", "EventOutcome", "check_version"]
 
 Status = OperationExecution.Status
 Kind = WipEvent.Kind
-_PAST = {"pause": "paused", "resume": "resumed", "complete": "completed", "report": "reported"}
-
-
-def label(execution: OperationExecution) -> str:
-    return f"{execution.order.external_ref}/{execution.operation.sequence}"
-
-
-def check_version(execution: OperationExecution, expected: int | None) -> None:
-    if expected is not None and expected != execution.version:
-        raise StaleVersion(
-            f"{label(execution)} changed since you looked (it is "
-            f"{execution.get_status_display().lower()} now); check it and try again.",
-            detail={"version": execution.version, "status": execution.status},
-        )
-
-
-@dataclass
-class Step:
-    """An operation event being applied: the locked execution (with its locked order, its
-    operation and the columns asked for), the locked machine, the time, the event's fields."""
-
-    execution: Any  # OperationExecution with annotations
-    machine: Machine
-    actor: Actor
-    now: dt.datetime
-    fields: dict[str, Any] = field(default_factory=dict)
-
-
-def _locked_rows(
-    kind: str,
-    order: ProductionOrder,
-    operation: Operation,
-    machine: Machine | None,
-    facts: dict[str, Any],
-) -> tuple[Machine, Any]:
-    """Lock the machine (the one given to start on, else the one the step runs on), then the
-    step with its order. A start creates the step's row first if it has none yet."""
-    if machine is not None:
-        locked_machine = lock_machine(machine.pk)
-        OperationExecution.objects.bulk_create(
-            [OperationExecution(plant_id=order.plant_id, order=order, operation=operation)],
-            ignore_conflicts=True,
-        )
-    else:
-        found = lock_machine_of_step(order.pk, operation.pk)
-        if found is None:
-            raise OperationStateConflict(
-                f"{order.external_ref}/{operation.sequence} has not started; it cannot be "
-                f"{_PAST[kind]} before it starts."
-            )
-        locked_machine = found
-    current = lock_step(order.pk, operation.pk, **facts)
-    if current.machine_id not in (None, locked_machine.pk):
-        raise OperationStateConflict(f"{label(current)} was started on another machine.")
-    current.machine = locked_machine if current.machine_id else None
-    return locked_machine, current
-
-
-def _operation_event(
-    *,
-    event_id: uuid.UUID,
-    kind: str,
-    order: ProductionOrder,
-    operation: Operation,
-    machine: Machine | None,
-    expected_version: int | None,
-    actor: Actor,
-    note: str,
-    apply: Callable[[Step], None],
-    facts: dict[str, Any] | None = None,
-) -> EventOutcome:
-    """`operation` comes with its routing loaded; `facts` are columns to read with the step."""
-    if operation.routing.item_id != order.item_id:
-        raise OperationRuleViolation(
-            f"Step {operation.sequence} is not part of {order.external_ref}'s routing."
-        )
-
-    def body() -> WipEvent:
-        locked_machine, current = _locked_rows(kind, order, operation, machine, facts or {})
-        check_version(current, expected_version)
-        step = Step(current, locked_machine, actor, timezone.now())
-        apply(step)
-        current.version += 1
-        current.save()
-        return WipEvent.objects.create(
-            id=event_id,
-            plant_id=order.plant_id,
-            kind=kind,
-            machine=locked_machine,
-            execution=current,
-            note=note.strip(),
-            operator=actor.operator,
-            user=actor.db_user,
-            occurred_at=step.now,
-            result=snapshot(kind, locked_machine, current),
-            **step.fields,
-        )
-
-    subject = ("step", (order.pk, operation.pk))
-    return record_once(event_id=event_id, kind=kind, subject=subject, body=body)
 
 
 # --- Start ----------------------------------------------------------------------------------
@@ -247,7 +146,7 @@ def start_operation(
     """
     if machine.plant_id != order.plant_id:
         raise OperationRuleViolation(f"Machine {machine.code} belongs to another plant.")
-    return _operation_event(
+    return operation_event(
         event_id=event_id,
         kind=Kind.START,
         order=order,
@@ -291,7 +190,7 @@ def pause_operation(
         )
         step.fields["reason"] = reason
 
-    return _operation_event(
+    return operation_event(
         event_id=event_id,
         kind=Kind.PAUSE,
         order=order,
@@ -331,7 +230,7 @@ def resume_operation(
         ex.status = Status.RUNNING
         _close_pause(ex, step.now)
 
-    return _operation_event(
+    return operation_event(
         event_id=event_id,
         kind=Kind.RESUME,
         order=order,
@@ -431,7 +330,7 @@ def _quantity_event(
     def apply(step: Step) -> None:
         ex = step.execution
         if ex.status == Status.PLANNED:
-            raise OperationStateConflict(f"{label(ex)} cannot be {_PAST[kind]} before it starts.")
+            raise OperationStateConflict(f"{label(ex)} cannot be {PAST[kind]} before it starts.")
         if ex.status == Status.COMPLETED:
             raise OperationStateConflict(f"{label(ex)} is already completed.")
         if ex.good_quantity + ex.scrap_quantity + good + scrap <= 0 or (
@@ -449,7 +348,7 @@ def _quantity_event(
         _add_quantities(step, good, scrap, done=completing)
 
     facts = _routing_facts(common["operation"])
-    return _operation_event(kind=kind, machine=None, apply=apply, facts=facts, **common)
+    return operation_event(kind=kind, machine=None, apply=apply, facts=facts, **common)
 
 
 def report_quantities(

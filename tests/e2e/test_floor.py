@@ -1,5 +1,6 @@
 """An operator at a 10-inch tablet (1280×800): identifies with badge and PIN, starts the next
-operation, completes it with good and scrap typed on the on-screen number pad.
+operation, completes it with good and scrap typed on the on-screen number pad, far above the
+order quantity, and confirms the count when the tablet asks.
 
 Screenshots go to $TAKT_SCREENSHOTS (else pytest's tmp_path).
 """
