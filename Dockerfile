@@ -29,6 +29,6 @@ RUN DJANGO_SECRET_KEY=collectstatic-only python manage.py collectstatic --no-inp
     && mkdir -p var && chown -R takt:takt var
 USER takt
 EXPOSE 8000
-# gunicorn.conf.py: gthread, WEB_CONCURRENCY processes (default: one per core) ×
+# gunicorn.conf.py: gthread, GUNICORN_WORKERS processes (default: one per core) ×
 # GUNICORN_THREADS threads (default 4), keep-alive for tablets, access log on stdout.
 CMD ["gunicorn", "plant.wsgi:application"]

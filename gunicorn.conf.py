@@ -5,7 +5,7 @@ Threads, not more processes: a request spends much of its time waiting for Postg
 commit waits for the disk), and threads wait cheaply, while each process costs ~100 MB and
 its own connections. One process per core keeps the GIL from serialising the Python work.
 Each thread keeps one persistent database connection (DATABASE_CONN_MAX_AGE), so PostgreSQL
-sees at most WEB_CONCURRENCY × GUNICORN_THREADS connections from the web. Measured with
+sees at most GUNICORN_WORKERS × GUNICORN_THREADS connections from the web. Measured with
 `make bench-floor`: docs/performance.md.
 """
 
@@ -14,7 +14,13 @@ import os
 
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 worker_class = "gthread"
-workers = int(os.environ.get("WEB_CONCURRENCY") or multiprocessing.cpu_count())
+# GUNICORN_WORKERS may be empty (one per core); gunicorn itself reads WEB_CONCURRENCY and
+# fails on an empty one, so that is only honoured when set to a number.
+workers = int(
+    os.environ.get("GUNICORN_WORKERS")
+    or os.environ.get("WEB_CONCURRENCY")
+    or multiprocessing.cpu_count()
+)
 threads = int(os.environ.get("GUNICORN_THREADS") or 4)
 # Tablets keep their connection open between taps (behind a proxy, the proxy does).
 keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "10"))
