@@ -21,7 +21,7 @@ COPY inventory inventory
 COPY quality quality
 COPY staffing staffing
 RUN pip install --upgrade pip && pip install .
-COPY manage.py ./
+COPY manage.py gunicorn.conf.py ./
 COPY templates templates
 COPY static static
 COPY --from=assets /build/static/vendor static/vendor
@@ -29,4 +29,6 @@ RUN DJANGO_SECRET_KEY=collectstatic-only python manage.py collectstatic --no-inp
     && mkdir -p var && chown -R takt:takt var
 USER takt
 EXPOSE 8000
-CMD ["gunicorn", "plant.wsgi:application", "--bind", "0.0.0.0:8000", "--access-logfile", "-"]
+# gunicorn.conf.py: gthread, GUNICORN_WORKERS processes (default: one per core) ×
+# GUNICORN_THREADS threads (default 4), keep-alive for tablets, access log on stdout.
+CMD ["gunicorn", "plant.wsgi:application"]

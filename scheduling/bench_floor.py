@@ -237,12 +237,16 @@ def run_tablet(
 
 
 def start_server(args: argparse.Namespace) -> subprocess.Popen[bytes]:
+    """gunicorn as in production (gunicorn.conf.py), on loopback, without the access log."""
     command = [
-        sys.executable, "-m", "gunicorn", "plant.wsgi:application",
-        "-k", "gthread", "-w", str(args.workers), "--threads", str(args.threads),
-        "-b", f"127.0.0.1:{args.port}", "--log-level", "warning", "--keep-alive", "10",
+        sys.executable, "-m", "gunicorn", "plant.wsgi:application", "-c", "gunicorn.conf.py",
+        "-b", f"127.0.0.1:{args.port}", "--log-level", "warning",
     ]  # fmt: skip
-    server = subprocess.Popen(command, env=os.environ.copy())
+    if args.workers:
+        command += ["-w", str(args.workers)]
+    if args.threads:
+        command += ["--threads", str(args.threads)]
+    server = subprocess.Popen(command, env={**os.environ, "GUNICORN_ACCESS_LOG": ""})
     for _ in range(100):
         try:
             conn = http.client.HTTPConnection("127.0.0.1", args.port, timeout=2)
@@ -293,8 +297,12 @@ def main() -> None:
     parser.add_argument("--think", type=float, default=0.25, help="mean pause between taps (s)")
     parser.add_argument("--retry-rate", type=float, default=0.2)
     parser.add_argument("--orders-per-tablet", type=int, default=400)
-    parser.add_argument("--workers", type=int, default=3, help="gunicorn processes")
-    parser.add_argument("--threads", type=int, default=8, help="threads per gunicorn process")
+    parser.add_argument(
+        "--workers", type=int, default=0, help="gunicorn processes (default: gunicorn.conf.py)"
+    )
+    parser.add_argument(
+        "--threads", type=int, default=0, help="threads per process (default: gunicorn.conf.py)"
+    )
     parser.add_argument("--port", type=int, default=PORT)
     parser.add_argument("--target-p95-ms", type=float, default=100)
     parser.add_argument("--json", type=Path, default=None)
@@ -327,6 +335,8 @@ def report(args: argparse.Namespace, seeded: Seeded, tally: Tally, elapsed: floa
     problems = tally.errors + audit(seeded, tally)
     result = {
         "tablets": args.tablets,
+        "think_s": args.think,
+        "load_average": [round(x, 2) for x in os.getloadavg()],
         "seconds": round(elapsed, 1),
         "requests": len(lat),
         "requests_per_s": round(len(lat) / elapsed, 1),

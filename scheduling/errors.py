@@ -43,3 +43,10 @@ class PreconditionRequired(RuleViolation):
 
     code = "precondition_required"
     status = 428
+
+
+class QuantityAboveOrder(RuleViolation):
+    """Good and scrap of a step would exceed the order quantity by more than the tolerance:
+    most likely a typing slip, so it needs a confirmation (HTTP 422)."""
+
+    code = "quantity_above_order"

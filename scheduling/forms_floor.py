@@ -28,11 +28,25 @@ class PauseForm(OperationEventForm):
 
 
 class CompleteForm(OperationEventForm):
+    """Complete or report: good and scrap made since the last report."""
+
     good = forms.DecimalField(min_value=0, max_digits=12, decimal_places=3)
     scrap = forms.DecimalField(min_value=0, max_digits=12, decimal_places=3, required=False)
+    # Set by the confirmation the tablet shows when the quantities are far above the order's.
+    confirm_over = forms.BooleanField(required=False)
 
 
-class MachineDownForm(EventForm):
+class MachineStateForm(EventForm):
+    """Marking a machine down or up: the machine's version the tablet showed."""
+
+    version = forms.IntegerField(min_value=0)
+
+
+class MachineUpForm(MachineStateForm):
+    pass
+
+
+class MachineDownForm(MachineStateForm):
     reason = reasons()
     expected_return_minutes = forms.IntegerField(
         min_value=1, max_value=7 * 24 * 60, required=False, label="Back in (minutes)"

@@ -37,7 +37,7 @@ urlpatterns += [
     ),
     re_path(
         r"^floor/machines/(?P<pk>\d+)/orders/(?P<order_pk>\d+)/steps/(?P<operation_pk>\d+)/"
-        r"(?P<action>start|pause|resume|complete)/$",
+        r"(?P<action>start|pause|resume|report|complete)/$",
         views_floor.floor_operation,
         name="floor-operation",
     ),

@@ -27,12 +27,13 @@ from plant.models import Machine, Operation, Plant
 from plant.selectors import current_plant
 from scheduling import shop_floor
 from scheduling.access import FLOOR, access_machine, access_order
-from scheduling.errors import OperationRuleViolation
+from scheduling.errors import OperationRuleViolation, QuantityAboveOrder
 from scheduling.forms_floor import (
     CompleteForm,
     DowntimeForm,
     IdentifyForm,
     MachineDownForm,
+    MachineUpForm,
     NoteForm,
     OperationEventForm,
     PauseForm,
@@ -67,10 +68,17 @@ def _actor(request: HttpRequest, plant: Plant) -> wip.Actor:
 
 
 def _machine_page(
-    request: HttpRequest, machine: Machine, *, message: str = "", error: str = ""
+    request: HttpRequest,
+    machine: Machine,
+    *,
+    message: str = "",
+    error: str = "",
+    confirm: dict[str, Any] | None = None,
 ) -> HttpResponse:
     context = {
         "machine": machine,
+        "machine_version": downtime.machine_version(machine),
+        "confirm": confirm,
         "operator": current_operator(request, machine.plant),
         "reasons": DowntimeReason.objects.filter(is_active=True),
         "down": shop_floor.open_machine_downtime(machine),
@@ -78,6 +86,7 @@ def _machine_page(
         "message": message,
         "error": error,
         "new_id": uuid.uuid4,
+        "quantity_dialogs": [("report", "Report count"), ("complete", "Complete")],
         **shop_floor.dispatch_rows(machine.plant, machine),
     }
     fragment = bool(getattr(request, "htmx", False))
@@ -130,9 +139,16 @@ OPERATION_FORMS: dict[str, type[forms.Form]] = {
     "start": OperationEventForm,
     "pause": PauseForm,
     "resume": OperationEventForm,
+    "report": CompleteForm,
     "complete": CompleteForm,
 }
-DONE = {"start": "Started", "pause": "Paused", "resume": "Resumed", "complete": "Completed"}
+DONE = {
+    "start": "Started",
+    "pause": "Paused",
+    "resume": "Resumed",
+    "report": "Quantities reported for",
+    "complete": "Completed",
+}
 
 
 def _operation_call(
@@ -144,7 +160,25 @@ def _operation_call(
         return wip.pause_operation(reason=data["reason"], **common)
     if action == "resume":
         return wip.resume_operation(**common)
-    return wip.complete_operation(good=data["good"], scrap=data["scrap"] or Decimal(0), **common)
+    quantities = {
+        "good": data["good"],
+        "scrap": data["scrap"] or Decimal(0),
+        "confirm_over": data["confirm_over"],
+    }
+    if action == "report":
+        return wip.report_quantities(**quantities, **common)
+    return wip.complete_operation(**quantities, **common)
+
+
+def _confirmation(request: HttpRequest, action: str, error: QuantityAboveOrder) -> dict[str, Any]:
+    """The same form again, with the same event id, to send once the operator confirms."""
+    return {
+        "url": request.path,
+        "action": action,
+        "message": error.message,
+        "fields": {k: request.POST.get(k, "") for k in ("event_id", "version", "good", "scrap")},
+        "note": request.POST.get("note", ""),
+    }
 
 
 @login_required
@@ -173,6 +207,9 @@ def floor_operation(
     }
     try:
         _operation_call(action, data, common, machine)
+    except QuantityAboveOrder as error:
+        confirm = _confirmation(request, action, error)
+        return _machine_page(request, machine, confirm=confirm)
     except DomainError as error:
         return _machine_page(request, machine, error=error.message)
     label = f"{order.external_ref}/{operation.sequence}"
@@ -181,7 +218,7 @@ def floor_operation(
 
 MACHINE_FORMS: dict[str, type[forms.Form]] = {
     "down": MachineDownForm,
-    "up": NoteForm,
+    "up": MachineUpForm,
     "downtime": DowntimeForm,
     "note": NoteForm,
 }
@@ -195,10 +232,16 @@ def _machine_call(
         back = data.get("expected_return_minutes")
         expected = timezone.now() + dt.timedelta(minutes=back) if back else None
         return downtime.mark_machine_down(
-            reason=data["reason"], expected_return=expected, note=data["note"], **common
+            reason=data["reason"],
+            expected_return=expected,
+            note=data["note"],
+            expected_version=data["version"],
+            **common,
         )
     if action == "up":
-        return downtime.mark_machine_up(note=data.get("note") or "", **common)
+        return downtime.mark_machine_up(
+            note=data["note"], expected_version=data["version"], **common
+        )
     if action == "downtime":
         return downtime.record_downtime(
             reason=data["reason"], minutes=data["minutes"], note=data["note"], **common
@@ -211,8 +254,6 @@ def _machine_call(
 def floor_machine_event(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     machine = access_machine(request.user, pk, act=True)
     form = MACHINE_FORMS[action](request.POST)
-    if action == "up":
-        form.fields["note"].required = False
     if not form.is_valid():
         return _machine_page(request, machine, error=_form_error(form))
     try:

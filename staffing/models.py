@@ -24,6 +24,9 @@ class Operator(Timestamped):
     name = models.CharField(max_length=120)
     pin_hash = models.CharField(max_length=128, editable=False)
     is_active = models.BooleanField(default=True)
+    # Wrong PINs in a row; at FLOOR_PIN_MAX_ATTEMPTS the badge is locked until `locked_until`.
+    failed_pin_attempts = models.PositiveSmallIntegerField(default=0, editable=False)
+    locked_until = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = OperatorQuerySet.as_manager()
 

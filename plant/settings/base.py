@@ -160,6 +160,10 @@ if REDIS_URL:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     }
+    # Sessions read from Redis, written through to the database: a request (a tablet's tap)
+    # costs no session query. Without Redis the cache is per process, so sessions stay in
+    # the database alone.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -231,3 +235,10 @@ CELERY_BEAT_SCHEDULE["purge-idempotency-keys"] = {
     "task": "plant.purge_idempotency_keys",
     "schedule": 3600.0,
 }
+
+# Good + scrap of a step more than this many per cent over the order quantity needs a
+# confirmation (a typing slip, most likely).
+FLOOR_QUANTITY_TOLERANCE_PCT = int(os.environ.get("FLOOR_QUANTITY_TOLERANCE_PCT", "10"))
+# This many wrong PINs in a row lock an operator's badge for FLOOR_PIN_LOCKOUT_S seconds.
+FLOOR_PIN_MAX_ATTEMPTS = int(os.environ.get("FLOOR_PIN_MAX_ATTEMPTS", "5"))
+FLOOR_PIN_LOCKOUT_S = int(os.environ.get("FLOOR_PIN_LOCKOUT_S", "900"))

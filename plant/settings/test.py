@@ -32,3 +32,7 @@ WHITENOISE_USE_FINDERS = True
 
 # Throttling is off in tests (user ids repeat across tests); the throttle test sets a rate.
 API_THROTTLE_RATE = ""
+
+# Query-count tests count the session read: keep sessions in the database whether or not
+# REDIS_URL is set (production reads them from Redis, see base.py).
+SESSION_ENGINE = "django.contrib.sessions.backends.db"

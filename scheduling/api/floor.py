@@ -7,16 +7,18 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from plant.access import check_role
-from plant.errors import NotFound
+from plant.errors import NotFound, PermissionDenied
 from plant.models import Machine, Operation, Plant
 from scheduling import shop_floor
-from scheduling.access import FLOOR
+from scheduling.access import FLOOR, may_record_floor_events
 from scheduling.api.floor_serializers import (
     DowntimeReasonOut,
     EventOut,
@@ -25,7 +27,7 @@ from scheduling.api.floor_serializers import (
     OperationEventIn,
 )
 from scheduling.errors import OperationRuleViolation, PreconditionRequired
-from scheduling.models import DowntimeReason, ProductionOrder
+from scheduling.models import DowntimeReason, MachineState, ProductionOrder
 from scheduling.services import downtime, wip
 from staffing.models import Operator
 
@@ -48,7 +50,13 @@ def _plant(user: Any, code: str) -> Plant:
 
 
 def _machine(plant: Plant, code: str) -> Machine:
-    machine: Machine | None = Machine.objects.filter(plant=plant, code=code).first()
+    """The machine, with its up/down `version` (for If-Match on down and up)."""
+    state = MachineState.objects.filter(machine=OuterRef("pk")).values("version")
+    machine: Machine | None = (
+        Machine.objects.filter(plant=plant, code=code)
+        .annotate(version=Coalesce(Subquery(state), 0))
+        .first()
+    )
     if machine is None:
         raise NotFound(f"No machine '{code}' in plant {plant.code}.")
     return machine
@@ -70,6 +78,25 @@ def _reason(code: str | None) -> DowntimeReason:
     return reason
 
 
+def _order(user: Any, data: dict[str, Any]) -> ProductionOrder:
+    """The order an event names, with its plant, and whether the user may record: one query
+    on the way that succeeds; the failures look further to say what is wrong."""
+    order: ProductionOrder | None = (
+        ProductionOrder.objects.for_user(user)
+        .filter(plant__code=data["plant"], external_ref=data["order"])
+        .select_related("plant")
+        .annotate(may_record=may_record_floor_events(user))
+        .first()
+    )
+    if order is None:
+        plant = _plant(user, data["plant"])
+        check_role(user, FLOOR, "record shop-floor events")
+        raise NotFound(f"No order '{data['order']}' in plant {plant.code}.")
+    if not order.may_record:  # type: ignore[attr-defined]
+        raise PermissionDenied("Your role does not allow you to record shop-floor events.")
+    return order
+
+
 def if_match(request: Request) -> int:
     """The version in If-Match ("3", W/"3" or 3); 428 without it."""
     raw = request.headers.get("If-Match", "").strip()
@@ -86,6 +113,8 @@ def _answer(outcome: wip.EventOutcome) -> Response:
     response = Response(EventOut(body).data, status=200 if outcome.replayed else 201)
     if "operation" in outcome.result:
         response["ETag"] = f'"{outcome.result["operation"]["version"]}"'
+    elif "version" in outcome.result["machine"]:
+        response["ETag"] = f'"{outcome.result["machine"]["version"]}"'
     return response
 
 
@@ -110,27 +139,23 @@ class FloorOperationsView(APIView):
 
 class OperationEventView(APIView):
     @extend_schema(
-        summary="Start, pause, resume or complete a routing step",
+        summary="Start, pause, resume, report quantities of, or complete a routing step",
         description="One append-only event. `id` is the client's: a retry with the same id "
         "returns the first answer (200, `replayed`) and never counts twice. If-Match carries "
         "the step's version as last read (0 for a step never touched): 412 when it changed, "
-        "428 when missing. 201 on the first recording, with ETag the new version.",
+        "428 when missing. 201 on the first recording, with ETag the new version. `report` "
+        "and `complete` take good and scrap made since the last report; more than "
+        "FLOOR_QUANTITY_TOLERANCE_PCT over the order quantity is 422 quantity_above_order "
+        "unless `confirm_over_quantity`.",
         request=OperationEventIn,
         parameters=[OpenApiParameter("If-Match", str, OpenApiParameter.HEADER, required=True)],
         responses={201: EventOut, 200: EventOut, **ERRORS},
     )
     def post(self, request: Request) -> Response:
         data = _valid(OperationEventIn, request)
-        plant = _plant(request.user, data["plant"])
-        check_role(request.user, FLOOR, "record shop-floor events")
+        order = _order(request.user, data)
+        plant = order.plant
         version = if_match(request)
-        order = (
-            ProductionOrder.objects.filter(plant=plant, external_ref=data["order"])
-            .select_related("plant")
-            .first()
-        )
-        if order is None:
-            raise NotFound(f"No order '{data['order']}' in plant {plant.code}.")
         operation = (
             Operation.objects.filter(routing__item_id=order.item_id, sequence=data["operation"])
             .select_related("routing")
@@ -159,9 +184,14 @@ def _operation_call(plant: Plant, data: dict[str, Any], common: dict[str, Any]) 
         return wip.resume_operation(**common)
     if "good" not in data:
         raise OperationRuleViolation("Give the good quantity.", detail={"good": ["Required."]})
-    return wip.complete_operation(
-        good=data["good"], scrap=data.get("scrap") or Decimal(0), **common
-    )
+    quantities = {
+        "good": data["good"],
+        "scrap": data.get("scrap") or Decimal(0),
+        "confirm_over": data["confirm_over_quantity"],
+    }
+    if action == "report":
+        return wip.report_quantities(**quantities, **common)
+    return wip.complete_operation(**quantities, **common)
 
 
 class MachineEventView(APIView):
@@ -169,15 +199,14 @@ class MachineEventView(APIView):
         summary="Mark a machine down or up, record downtime, add a note",
         description="One append-only event with the client's `id` (a retry returns the first "
         "answer). `down` needs a reason and may give `expected_return`; `downtime` needs a "
-        "reason and `minutes` (a stop already over, ending now); `note` needs `note`.",
+        "reason and `minutes` (a stop already over, ending now); `note` needs `note`. "
+        "`down` and `up` change the machine's state: If-Match carries the machine's version "
+        "as last read (`machine.version` in the list or an earlier answer, 0 for a machine "
+        "never down): 412 when it changed, 428 when missing. `downtime` and `note` record "
+        "facts that do not depend on the state and need no If-Match.",
         request=MachineEventIn,
-        responses={
-            201: EventOut,
-            200: EventOut,
-            404: ERRORS[404],
-            409: ERRORS[409],
-            422: ERRORS[422],
-        },
+        parameters=[OpenApiParameter("If-Match", str, OpenApiParameter.HEADER, required=False)],
+        responses={201: EventOut, 200: EventOut, **ERRORS},
     )
     def post(self, request: Request) -> Response:
         data = _valid(MachineEventIn, request)
@@ -190,10 +219,16 @@ class MachineEventView(APIView):
         if action == "down":
             expected: dt.datetime | None = data.get("expected_return")
             outcome = downtime.mark_machine_down(
-                reason=_reason(data.get("reason")), expected_return=expected, note=note, **common
+                reason=_reason(data.get("reason")),
+                expected_return=expected,
+                note=note,
+                expected_version=if_match(request),
+                **common,
             )
         elif action == "up":
-            outcome = downtime.mark_machine_up(note=note, **common)
+            outcome = downtime.mark_machine_up(
+                note=note, expected_version=if_match(request), **common
+            )
         elif action == "downtime":
             outcome = downtime.record_downtime(
                 reason=_reason(data.get("reason")),

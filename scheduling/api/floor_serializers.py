@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-OPERATION_ACTIONS = ("start", "pause", "resume", "complete")
+OPERATION_ACTIONS = ("start", "pause", "resume", "report", "complete")
 MACHINE_ACTIONS = ("down", "up", "downtime", "note")
 
 
@@ -21,10 +21,23 @@ class OperationEventIn(serializers.Serializer):
         required=False, help_text="Machine code; needed to start, ignored afterwards."
     )
     good = serializers.DecimalField(
-        max_digits=12, decimal_places=3, min_value=0, required=False, help_text="To complete."
+        max_digits=12,
+        decimal_places=3,
+        min_value=0,
+        required=False,
+        help_text="To report or complete: good made since the last report.",
     )
     scrap = serializers.DecimalField(
-        max_digits=12, decimal_places=3, min_value=0, required=False, help_text="To complete."
+        max_digits=12,
+        decimal_places=3,
+        min_value=0,
+        required=False,
+        help_text="To report or complete: scrap since the last report.",
+    )
+    confirm_over_quantity = serializers.BooleanField(
+        default=False,
+        help_text="Record good + scrap more than FLOOR_QUANTITY_TOLERANCE_PCT over the order "
+        "quantity (refused with 422 quantity_above_order otherwise).",
     )
     reason = serializers.CharField(required=False, help_text="Downtime reason code, to pause.")
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
@@ -63,6 +76,11 @@ class ExecutionOut(serializers.Serializer):
 class MachineStateOut(serializers.Serializer):
     code = serializers.CharField()
     status = serializers.CharField()
+    version = serializers.IntegerField(
+        required=False,
+        help_text="The machine's up/down version: If-Match to mark it down or up. Given in "
+        "the list and in answers to machine events.",
+    )
 
 
 class EventOut(serializers.Serializer):

@@ -2,11 +2,18 @@
 
 from scheduling.models.orders import ProductionOrder
 from scheduling.models.runs import ScheduledOperation, ScheduleRun
-from scheduling.models.wip import Downtime, DowntimeReason, OperationExecution, WipEvent
+from scheduling.models.wip import (
+    Downtime,
+    DowntimeReason,
+    MachineState,
+    OperationExecution,
+    WipEvent,
+)
 
 __all__ = [
     "Downtime",
     "DowntimeReason",
+    "MachineState",
     "OperationExecution",
     "ProductionOrder",
     "ScheduleRun",

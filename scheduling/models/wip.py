@@ -133,12 +133,13 @@ class WipEvent(models.Model):
         PAUSE = "pause", "Pause"
         RESUME = "resume", "Resume"
         COMPLETE = "complete", "Complete"
+        REPORT = "report", "Quantity report"
         DOWNTIME = "downtime", "Downtime"
         MACHINE_DOWN = "machine_down", "Machine down"
         MACHINE_UP = "machine_up", "Machine up"
         NOTE = "note", "Note"
 
-    OPERATION_KINDS = (Kind.START, Kind.PAUSE, Kind.RESUME, Kind.COMPLETE)
+    OPERATION_KINDS = (Kind.START, Kind.PAUSE, Kind.RESUME, Kind.COMPLETE, Kind.REPORT)
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     plant = models.ForeignKey(Plant, on_delete=models.PROTECT, related_name="+")
@@ -180,6 +181,7 @@ class WipEvent(models.Model):
                         "pause",
                         "resume",
                         "complete",
+                        "report",
                         "downtime",
                         "machine_down",
                         "machine_up",
@@ -193,7 +195,7 @@ class WipEvent(models.Model):
                 name="wipevent_quantities_gte_0",
             ),
             models.CheckConstraint(
-                condition=~Q(kind__in=["start", "pause", "resume", "complete"])
+                condition=~Q(kind__in=["start", "pause", "resume", "complete", "report"])
                 | Q(execution__isnull=False),
                 name="wipevent_operation_kinds_have_execution",
             ),
@@ -202,6 +204,23 @@ class WipEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.pk}"
+
+
+class MachineState(models.Model):
+    """The shop floor's version of a machine's up/down state, for If-Match on marking it down
+    or up (Machine.status itself belongs to the plant app). No row until the machine first
+    goes down: its version is 0 until then. Changed only under the machine's row lock."""
+
+    machine = models.OneToOneField(
+        Machine, on_delete=models.CASCADE, primary_key=True, related_name="floor_state"
+    )
+    version = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["machine"]
+
+    def __str__(self) -> str:
+        return f"{self.machine_id} v{self.version}"
 
 
 class Downtime(models.Model):

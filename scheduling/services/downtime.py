@@ -1,5 +1,7 @@
 """Machine events on the shop floor: down and up, recorded downtime, notes; the reason
-catalogue. Each is an append-only WipEvent with a client-chosen id (see services/wip.py)."""
+catalogue. Each is an append-only WipEvent with a client-chosen id, recorded at most once
+(services/floor_events.py). Marking a machine down or up checks and moves on the machine's
+version (MachineState) under the machine's lock, as operation events do with the step's."""
 
 from __future__ import annotations
 
@@ -10,17 +12,17 @@ from collections.abc import Callable
 from django.utils import timezone
 
 from plant.models import Machine
-from scheduling.errors import OperationRuleViolation, OperationStateConflict
+from scheduling.errors import OperationRuleViolation, OperationStateConflict, StaleVersion
 from scheduling.hooks import announce
 from scheduling.locks import lock_executions, lock_machine
-from scheduling.models import Downtime, DowntimeReason, OperationExecution, WipEvent
-from scheduling.services.wip import (
-    Actor,
-    EventOutcome,
-    check_not_recorded,
-    run_idempotent,
-    snapshot,
+from scheduling.models import (
+    Downtime,
+    DowntimeReason,
+    MachineState,
+    OperationExecution,
+    WipEvent,
 )
+from scheduling.services.floor_events import Actor, EventOutcome, record_once, snapshot
 
 Kind = WipEvent.Kind
 MAX_DOWNTIME_MINUTES = 24 * 60
@@ -49,6 +51,20 @@ def ensure_downtime_reasons() -> int:
     return added
 
 
+def _bump_version(machine: Machine, expected: int | None) -> int:
+    """Check and move on the machine's up/down version; the machine's lock is held."""
+    state, _ = MachineState.objects.get_or_create(machine=machine)
+    if expected is not None and expected != state.version:
+        raise StaleVersion(
+            f"{machine.code} changed since you looked (it is "
+            f"{machine.get_status_display().lower()} now); check it and try again.",
+            detail={"version": state.version, "status": machine.status},
+        )
+    state.version += 1
+    state.save(update_fields=["version"])
+    return state.version
+
+
 def _machine_event(
     *,
     event_id: uuid.UUID,
@@ -57,11 +73,19 @@ def _machine_event(
     actor: Actor,
     apply: Callable[[Machine, dt.datetime], dict[str, object]],
     note: str = "",
+    expected_version: int | None = None,
+    changes_state: bool = False,
 ) -> EventOutcome:
+    """One machine event. Those that change the machine's state (down, up) check and move
+    on its version; the others are facts that do not depend on it."""
+
     def body() -> WipEvent:
         locked = lock_machine(machine.pk)
-        check_not_recorded(event_id)
         now = timezone.now()
+        if changes_state:
+            version = _bump_version(locked, expected_version)
+        else:
+            version = machine_version(locked)
         fields = apply(locked, now)
         return WipEvent.objects.create(
             id=event_id,
@@ -72,11 +96,17 @@ def _machine_event(
             operator=actor.operator,
             user=actor.db_user,
             occurred_at=now,
-            result=snapshot(kind, locked, None),
+            result=snapshot(kind, locked, None, machine_version=version),
             **fields,
         )
 
-    return run_idempotent(event_id=event_id, kind=kind, subject=("machine", machine.pk), body=body)
+    return record_once(event_id=event_id, kind=kind, subject=("machine", machine.pk), body=body)
+
+
+def machine_version(machine: Machine) -> int:
+    """The machine's up/down version (0 before it first went down), for If-Match."""
+    state = MachineState.objects.filter(machine=machine).first()
+    return state.version if state else 0
 
 
 def mark_machine_down(
@@ -87,9 +117,11 @@ def mark_machine_down(
     actor: Actor,
     expected_return: dt.datetime | None = None,
     note: str = "",
+    expected_version: int | None = None,
 ) -> EventOutcome:
     """available → down, with a reason and an expected return; operations running on it are
-    paused (their versions move on). The down span lasts until the machine is marked up."""
+    paused (their versions move on, and the machine's). The down span lasts until the
+    machine is marked up. `expected_version`: the machine's version the user saw."""
 
     def apply(locked: Machine, now: dt.datetime) -> dict[str, object]:
         if locked.status != Machine.Status.AVAILABLE:
@@ -129,11 +161,18 @@ def mark_machine_down(
         actor=actor,
         apply=apply,
         note=note,
+        expected_version=expected_version,
+        changes_state=True,
     )
 
 
 def mark_machine_up(
-    *, event_id: uuid.UUID, machine: Machine, actor: Actor, note: str = ""
+    *,
+    event_id: uuid.UUID,
+    machine: Machine,
+    actor: Actor,
+    note: str = "",
+    expected_version: int | None = None,
 ) -> EventOutcome:
     """down → available; closes the down span. Paused operations wait for their operator."""
 
@@ -154,6 +193,8 @@ def mark_machine_up(
         actor=actor,
         apply=apply,
         note=note,
+        expected_version=expected_version,
+        changes_state=True,
     )
 
 

@@ -1,34 +1,30 @@
-"""Shop-floor execution: start, pause, resume and complete an order's routing step.
+"""Shop-floor execution: start, pause, resume, report quantities of and complete an order's
+routing step.
 
-Every call is one append-only WipEvent whose id the client chose. A retried call with the same
-id returns the first call's result and changes nothing, also when the two arrive at once: the
-event id is checked again once the machine's row lock is held, and the primary key catches
-the rest.
+Every call is one append-only WipEvent whose id the client chose, recorded at most once, with
+the locks taken in services/floor_events.py: the machine, then the step's execution together
+with its order (one statement). Every change of what runs on a machine holds that machine's
+lock, so the capacity and state checks made under it hold until commit.
 
-Locks, always in this order: the machine, then the execution, then the order.
+The checks a start needs (eligible machine, what runs on it, the previous step) and the shape
+of the routing are read as columns of the statement that locks the step, not one by one: an
+event costs a fixed, small number of queries (docs/performance.md).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.conf import settings
+from django.db.models import Count, Exists, Max, Subquery
+from django.db.models.functions import Coalesce
 
 from plant.models import Machine, Operation, OperationMachine
-from scheduling.errors import (
-    EventIdReused,
-    OperationRuleViolation,
-    OperationStateConflict,
-    StaleVersion,
-)
+from scheduling.errors import OperationRuleViolation, OperationStateConflict, QuantityAboveOrder
 from scheduling.hooks import announce
-from scheduling.locks import lock_executions, lock_machine, lock_order
 from scheduling.models import (
     Downtime,
     DowntimeReason,
@@ -36,214 +32,59 @@ from scheduling.models import (
     ProductionOrder,
     WipEvent,
 )
-from staffing.models import Operator
+from scheduling.services.floor_events import (
+    PAST,
+    Actor,
+    EventOutcome,
+    Step,
+    check_version,
+    label,
+    operation_event,
+)
+
+__all__ = ["Actor", "EventOutcome", "check_version"]
 
 Status = OperationExecution.Status
 Kind = WipEvent.Kind
-Subject = tuple[str, int]
-_PAST = {"pause": "paused", "resume": "resumed", "complete": "completed", "start": "started"}
 
 
-@dataclass(frozen=True)
-class Actor:
-    """Who acts: the logged-in user (a supervisor's tablet, a terminal's API user) and the
-    operator who identified on it, if any."""
-
-    user: Any
-    operator: Operator | None = None
-
-    @property
-    def db_user(self) -> Any:
-        return self.user if getattr(self.user, "is_authenticated", False) else None
+# --- Start ----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class EventOutcome:
-    event: WipEvent
-    replayed: bool
-
-    @property
-    def result(self) -> dict[str, Any]:
-        return dict(self.event.result)
-
-
-# --- Idempotency ----------------------------------------------------------------------------
-
-
-class _AlreadyRecorded(Exception):
-    """The event appeared while this request waited for the machine's lock."""
-
-
-def _find(event_id: uuid.UUID) -> WipEvent | None:
-    return WipEvent.objects.filter(pk=event_id).first()
-
-
-def _replay(event: WipEvent, kind: str, subject: Subject) -> EventOutcome:
-    recorded = (
-        ("execution", event.execution_id)
-        if subject[0] == "execution"
-        else ("machine", event.machine_id)
+def _start_facts(order: ProductionOrder, operation: Operation, machine: Machine) -> dict[str, Any]:
+    """What a start checks, read with the step under the machine's lock."""
+    previous = (
+        Operation.objects.filter(routing_id=operation.routing_id, sequence__lt=operation.sequence)
+        .order_by("-sequence")
+        .values("pk")[:1]
     )
-    if event.kind != kind or recorded != subject:
-        raise EventIdReused(
-            f"Event {event.pk} was already used for a different action ({event.kind}).",
-            detail={"event_id": [str(event.pk)]},
-        )
-    return EventOutcome(event=event, replayed=True)
-
-
-def check_not_recorded(event_id: uuid.UUID) -> None:
-    """Call right after taking the machine's lock: a concurrent twin has committed by then."""
-    if WipEvent.objects.filter(pk=event_id).exists():
-        raise _AlreadyRecorded
-
-
-def run_idempotent(
-    *, event_id: uuid.UUID, kind: str, subject: Subject, body: Callable[[], WipEvent]
-) -> EventOutcome:
-    """Run `body` at most once per event id, in one durable transaction; else replay.
-
-    `subject` names what the event acts on, so an id reused for another action is refused
-    (409) rather than answered with an unrelated result. `body` takes the machine's row lock
-    first and then calls `check_not_recorded`.
-    """
-    existing = _find(event_id)
-    if existing is not None:
-        return _replay(existing, kind, subject)
-    try:
-        with transaction.atomic(durable=True):
-            return EventOutcome(event=body(), replayed=False)
-    except _AlreadyRecorded:
-        pass
-    except IntegrityError:
-        # The same id committed by a twin that took another lock path: replay it below.
-        if _find(event_id) is None:
-            raise
-    existing = _find(event_id)
-    assert existing is not None
-    return _replay(existing, kind, subject)
-
-
-def snapshot(kind: str, machine: Machine, execution: OperationExecution | None) -> dict[str, Any]:
-    """What the first request answered; a replay answers the same."""
-    data: dict[str, Any] = {
-        "kind": str(kind),
-        "machine": {"code": machine.code, "status": str(machine.status)},
-    }
-    if execution is not None:
-        data["operation"] = execution_json(execution)
-    return data
-
-
-def execution_json(execution: OperationExecution) -> dict[str, Any]:
+    running = (
+        OperationExecution.objects.filter(machine_id=machine.pk, status=Status.RUNNING)
+        .order_by()
+        .values("machine_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return {
-        "id": execution.pk,
-        "order": execution.order.external_ref,
-        "sequence": execution.operation.sequence,
-        "status": str(execution.status),
-        "version": execution.version,
-        "machine": execution.machine.code if execution.machine else None,
-        "good_quantity": f"{execution.good_quantity.normalize():f}",
-        "scrap_quantity": f"{execution.scrap_quantity.normalize():f}",
-        "actual_start": execution.actual_start.isoformat() if execution.actual_start else None,
-        "actual_end": execution.actual_end.isoformat() if execution.actual_end else None,
+        "eligible": Exists(
+            OperationMachine.objects.filter(operation_id=operation.pk, machine_id=machine.pk)
+        ),
+        "running_here": Coalesce(Subquery(running), 0),
+        "has_previous": Exists(previous),
+        "previous_started": Exists(
+            OperationExecution.objects.filter(
+                order_id=order.pk,
+                operation_id=Subquery(previous),
+                status__in=OperationExecution.STARTED,
+            )
+        ),
     }
 
 
-# --- One operation event --------------------------------------------------------------------
-
-
-def execution_for(order: ProductionOrder, operation: Operation) -> OperationExecution:
-    """The execution row of this routing step, created (planned, version 0) on first use."""
-    if operation.routing.item_id != order.item_id:
-        raise OperationRuleViolation(
-            f"Step {operation.sequence} is not part of {order.external_ref}'s routing."
-        )
-    execution, _ = OperationExecution.objects.select_related(
-        "order", "operation", "machine"
-    ).get_or_create(order=order, operation=operation, defaults={"plant_id": order.plant_id})
-    return execution
-
-
-def check_version(execution: OperationExecution, expected: int | None) -> None:
-    if expected is not None and expected != execution.version:
-        raise StaleVersion(
-            f"{label(execution)} changed since you looked (it is "
-            f"{execution.get_status_display().lower()} now); check it and try again.",
-            detail={"version": execution.version, "status": execution.status},
-        )
-
-
-def label(execution: OperationExecution) -> str:
-    return f"{execution.order.external_ref}/{execution.operation.sequence}"
-
-
-@dataclass
-class Step:
-    """An operation event being applied: its locked rows, the time, and the event's fields."""
-
-    execution: OperationExecution
-    machine: Machine
-    actor: Actor
-    now: dt.datetime
-    fields: dict[str, Any] = field(default_factory=dict)
-
-
-def _operation_event(
-    *,
-    event_id: uuid.UUID,
-    kind: str,
-    order: ProductionOrder,
-    operation: Operation,
-    machine: Machine | None,
-    expected_version: int | None,
-    actor: Actor,
-    note: str,
-    apply: Callable[[Step], None],
-) -> EventOutcome:
-    execution = execution_for(order, operation)
-
-    def body() -> WipEvent:
-        machine_id = execution.machine_id or (machine.pk if machine else None)
-        if machine_id is None:
-            raise OperationStateConflict(
-                f"{label(execution)} has not started; it cannot be {_PAST[kind]} before it starts."
-            )
-        locked_machine = lock_machine(machine_id)
-        check_not_recorded(event_id)
-        (current,) = lock_executions([execution.pk])
-        if current.machine_id not in (None, machine_id):
-            raise OperationStateConflict(f"{label(execution)} was started on another machine.")
-        check_version(current, expected_version)
-        step = Step(current, locked_machine, actor, timezone.now())
-        apply(step)
-        current.version += 1
-        current.save()
-        return WipEvent.objects.create(
-            id=event_id,
-            plant_id=order.plant_id,
-            kind=kind,
-            machine=locked_machine,
-            execution=current,
-            note=note.strip(),
-            operator=actor.operator,
-            user=actor.db_user,
-            occurred_at=step.now,
-            result=snapshot(kind, locked_machine, current),
-            **step.fields,
-        )
-
-    return run_idempotent(
-        event_id=event_id, kind=kind, subject=("execution", execution.pk), body=body
-    )
-
-
-# --- The four transitions -------------------------------------------------------------------
-
-
-def _check_can_start(execution: OperationExecution, machine: Machine) -> None:
-    operation = execution.operation
-    if not OperationMachine.objects.filter(operation=operation, machine=machine).exists():
+def _refuse_start(ex: Any, machine: Machine) -> None:
+    """The start's rules, from the columns read with the step; messages may query more."""
+    operation = ex.operation
+    if not ex.eligible:
         raise OperationRuleViolation(
             f"{machine.code} cannot run step {operation.sequence} {operation.name}."
         )
@@ -251,44 +92,30 @@ def _check_can_start(execution: OperationExecution, machine: Machine) -> None:
         raise OperationStateConflict(
             f"{machine.code} is {machine.get_status_display().lower()}; mark it up first."
         )
-    running = list(
-        OperationExecution.objects.filter(machine=machine, status=Status.RUNNING).select_related(
-            "order", "operation"
-        )
-    )
-    if len(running) >= machine.capacity:
-        names = ", ".join(label(r) for r in running)
+    if ex.running_here >= machine.capacity:
+        running = OperationExecution.objects.filter(machine=machine, status=Status.RUNNING)
+        names = ", ".join(label(r) for r in running.select_related("order", "operation"))
         raise OperationStateConflict(f"{machine.code} is already running {names}.")
-
-
-def _check_predecessor(execution: OperationExecution) -> None:
-    operation = execution.operation
-    if operation.allows_overlap:
-        return
-    previous = (
-        Operation.objects.filter(routing_id=operation.routing_id, sequence__lt=operation.sequence)
-        .order_by("-sequence")
-        .first()
-    )
-    if previous is None:
-        return
-    started = OperationExecution.objects.filter(
-        order_id=execution.order_id, operation=previous, status__in=OperationExecution.STARTED
-    ).exists()
-    if not started:
+    if ex.has_previous and not ex.previous_started and not operation.allows_overlap:
+        previous = (
+            Operation.objects.filter(
+                routing_id=operation.routing_id, sequence__lt=operation.sequence
+            )
+            .order_by("-sequence")
+            .first()
+        )
+        assert previous is not None
         raise OperationRuleViolation(
-            f"Step {previous.sequence} {previous.name} of {execution.order.external_ref} "
+            f"Step {previous.sequence} {previous.name} of {ex.order.external_ref} "
             "has not started yet."
         )
 
 
 def _start(step: Step) -> None:
-    ex = step.execution
+    ex, order = step.execution, step.execution.order
     if ex.status != Status.PLANNED:
         raise OperationStateConflict(f"{label(ex)} is already {ex.get_status_display().lower()}.")
-    _check_can_start(ex, step.machine)
-    _check_predecessor(ex)
-    order = lock_order(ex.order_id)
+    _refuse_start(ex, step.machine)
     if order.status not in ProductionOrder.OPEN_STATUSES:
         raise OperationStateConflict(
             f"Order {order.external_ref} is {order.get_status_display().lower()}."
@@ -319,7 +146,7 @@ def start_operation(
     """
     if machine.plant_id != order.plant_id:
         raise OperationRuleViolation(f"Machine {machine.code} belongs to another plant.")
-    return _operation_event(
+    return operation_event(
         event_id=event_id,
         kind=Kind.START,
         order=order,
@@ -329,7 +156,11 @@ def start_operation(
         actor=actor,
         note=note,
         apply=_start,
+        facts=_start_facts(order, operation, machine),
     )
+
+
+# --- Pause and resume -----------------------------------------------------------------------
 
 
 def pause_operation(
@@ -359,7 +190,7 @@ def pause_operation(
         )
         step.fields["reason"] = reason
 
-    return _operation_event(
+    return operation_event(
         event_id=event_id,
         kind=Kind.PAUSE,
         order=order,
@@ -399,7 +230,7 @@ def resume_operation(
         ex.status = Status.RUNNING
         _close_pause(ex, step.now)
 
-    return _operation_event(
+    return operation_event(
         event_id=event_id,
         kind=Kind.RESUME,
         order=order,
@@ -410,6 +241,9 @@ def resume_operation(
         note=note,
         apply=apply,
     )
+
+
+# --- Quantities: report while running, complete ---------------------------------------------
 
 
 def _quantity(value: Decimal, name: str) -> Decimal:
@@ -424,29 +258,126 @@ def _quantity(value: Decimal, name: str) -> Decimal:
     return value
 
 
-def _advance_order(execution: OperationExecution, good: Decimal) -> None:
-    """The order's completed quantity is what its last step made; done when every step is.
-    `execution` is already completed (not yet saved)."""
-    order = lock_order(execution.order_id)
-    steps = dict(
-        Operation.objects.filter(routing_id=execution.operation.routing_id).values_list(
-            "pk", "sequence"
-        )
+def _routing_facts(operation: Operation) -> dict[str, Any]:
+    """The routing's number of steps and its last step, read with the step."""
+    steps = (
+        Operation.objects.filter(routing_id=operation.routing_id).order_by().values("routing_id")
     )
-    if execution.operation.sequence == max(steps.values()):
+    return {
+        "steps": Subquery(steps.annotate(n=Count("pk")).values("n")),
+        "last_sequence": Subquery(steps.annotate(m=Max("sequence")).values("m")),
+    }
+
+
+def _check_total(step: Step, good: Decimal, scrap: Decimal, confirmed: bool) -> None:
+    """Good and scrap of a step beyond the order quantity plus FLOOR_QUANTITY_TOLERANCE_PCT
+    are most likely a typing slip: refused unless the operator confirmed them."""
+    ex, order = step.execution, step.execution.order
+    total = ex.good_quantity + ex.scrap_quantity + good + scrap
+    tolerance = Decimal(settings.FLOOR_QUANTITY_TOLERANCE_PCT)
+    limit = order.quantity * (1 + tolerance / 100)
+    if total > limit and not confirmed:
+        raise QuantityAboveOrder(
+            f"That makes {total.normalize():f} for {label(ex)}, an order of "
+            f"{order.quantity.normalize():f} (more than {tolerance.normalize():f} % over). "
+            "Check the count, or confirm it.",
+            detail={
+                "total": f"{total.normalize():f}",
+                "order_quantity": f"{order.quantity.normalize():f}",
+                "limit": f"{limit.normalize():f}",
+            },
+        )
+
+
+def _add_quantities(step: Step, good: Decimal, scrap: Decimal, *, done: bool) -> None:
+    """Add to the step's quantities; the order's completed quantity is what its last step
+    made. With `done` the step is being completed: the order is done when every step is."""
+    ex, order = step.execution, step.execution.order
+    ex.good_quantity += good
+    ex.scrap_quantity += scrap
+    step.fields.update(good_quantity=good, scrap_quantity=scrap)
+    last = ex.operation.sequence == ex.last_sequence
+    if last:
         order.completed_quantity += good
-    others_done = (
-        OperationExecution.objects.filter(
-            order_id=order.pk, operation_id__in=steps, status=Status.COMPLETED
+    if not done:
+        if last and good:
+            order.save(update_fields=["completed_quantity", "updated_at"])
+        return
+    others_done = 0
+    if ex.steps > 1:  # read after the order's lock: another step may just have completed
+        others_done = (
+            OperationExecution.objects.filter(
+                order_id=order.pk,
+                operation__routing_id=ex.operation.routing_id,
+                status=Status.COMPLETED,
+            )
+            .exclude(pk=ex.pk)
+            .count()
         )
-        .exclude(pk=execution.pk)
-        .count()
-    )
-    done = others_done + 1 == len(steps)
-    order.status = ProductionOrder.Status.DONE if done else ProductionOrder.Status.IN_PROGRESS
+    finished = others_done + 1 == ex.steps
+    order.status = ProductionOrder.Status.DONE if finished else ProductionOrder.Status.IN_PROGRESS
     order.save(update_fields=["status", "completed_quantity", "updated_at"])
-    if done:
+    if finished:
         announce("order.completed", order)
+
+
+def _quantity_event(
+    *, kind: str, good: Decimal, scrap: Decimal, confirm_over: bool, **common: Any
+) -> EventOutcome:
+    good, scrap = _quantity(good, "good"), _quantity(scrap, "scrap")
+    completing = kind == Kind.COMPLETE
+
+    def apply(step: Step) -> None:
+        ex = step.execution
+        if ex.status == Status.PLANNED:
+            raise OperationStateConflict(f"{label(ex)} cannot be {PAST[kind]} before it starts.")
+        if ex.status == Status.COMPLETED:
+            raise OperationStateConflict(f"{label(ex)} is already completed.")
+        if ex.good_quantity + ex.scrap_quantity + good + scrap <= 0 or (
+            not completing and good + scrap <= 0
+        ):
+            raise OperationRuleViolation(
+                "Enter the good and scrap quantities.", detail={"good": ["Both are zero."]}
+            )
+        _check_total(step, good, scrap, confirm_over)
+        if completing:
+            if ex.status == Status.PAUSED:
+                _close_pause(ex, step.now)
+            ex.status, ex.actual_end = Status.COMPLETED, step.now
+            ex.completed_by = step.actor.operator
+        _add_quantities(step, good, scrap, done=completing)
+
+    facts = _routing_facts(common["operation"])
+    return operation_event(kind=kind, machine=None, apply=apply, facts=facts, **common)
+
+
+def report_quantities(
+    *,
+    event_id: uuid.UUID,
+    order: ProductionOrder,
+    operation: Operation,
+    good: Decimal,
+    scrap: Decimal,
+    actor: Actor,
+    expected_version: int | None = None,
+    note: str = "",
+    confirm_over: bool = False,
+) -> EventOutcome:
+    """Good and scrap made so far on a running or paused step, without completing it: added
+    to the step's quantities (and, on the routing's last step, to the order's completed
+    quantity). Refused above the order quantity plus the tolerance unless `confirm_over`."""
+    return _quantity_event(
+        kind=Kind.REPORT,
+        good=good,
+        scrap=scrap,
+        confirm_over=confirm_over,
+        event_id=event_id,
+        order=order,
+        operation=operation,
+        expected_version=expected_version,
+        actor=actor,
+        note=note,
+    )
 
 
 def complete_operation(
@@ -459,36 +390,21 @@ def complete_operation(
     actor: Actor,
     expected_version: int | None = None,
     note: str = "",
+    confirm_over: bool = False,
 ) -> EventOutcome:
-    """running or paused → completed with good and scrap quantities; records the actual end
-    and who completed it, and moves the order on (in progress, or done after its last step)."""
-    good, scrap = _quantity(good, "good"), _quantity(scrap, "scrap")
-    if good + scrap <= 0:
-        raise OperationRuleViolation(
-            "Enter the good and scrap quantities.", detail={"good": ["Both are zero."]}
-        )
-
-    def apply(step: Step) -> None:
-        ex = step.execution
-        if ex.status == Status.PLANNED:
-            raise OperationStateConflict(f"{label(ex)} cannot be completed before it starts.")
-        if ex.status == Status.COMPLETED:
-            raise OperationStateConflict(f"{label(ex)} is already completed.")
-        _close_pause(ex, step.now)
-        ex.status, ex.actual_end, ex.completed_by = Status.COMPLETED, step.now, step.actor.operator
-        ex.good_quantity += good
-        ex.scrap_quantity += scrap
-        step.fields.update(good_quantity=good, scrap_quantity=scrap)
-        _advance_order(ex, good)
-
-    return _operation_event(
-        event_id=event_id,
+    """running or paused → completed with the good and scrap made since the last report;
+    records the actual end and who completed it, and moves the order on (in progress, or
+    done after its last step). Refused above the order quantity plus the tolerance unless
+    `confirm_over`."""
+    return _quantity_event(
         kind=Kind.COMPLETE,
+        good=good,
+        scrap=scrap,
+        confirm_over=confirm_over,
+        event_id=event_id,
         order=order,
         operation=operation,
-        machine=None,
         expected_version=expected_version,
         actor=actor,
         note=note,
-        apply=apply,
     )

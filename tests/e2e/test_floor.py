@@ -1,5 +1,6 @@
 """An operator at a 10-inch tablet (1280×800): identifies with badge and PIN, starts the next
-operation, completes it with good and scrap typed on the on-screen number pad.
+operation, completes it with good and scrap typed on the on-screen number pad, far above the
+order quantity, and confirms the count when the tablet asks.
 
 Screenshots go to $TAKT_SCREENSHOTS (else pytest's tmp_path).
 """
@@ -73,8 +74,14 @@ def test_an_operator_starts_and_completes_an_operation_on_a_tablet(
     tap_digits(complete, "3")
     page.screenshot(path=str(screenshots / "floor-5-numpad.png"))
     complete.get_by_role("button", name="Complete").click()
+    # 100 for an order of 10: the tablet asks before it records anything.
+    confirm = page.get_by_test_id("confirm-quantity")
+    confirm.wait_for()
+    page.screenshot(path=str(screenshots / "floor-6-confirm.png"))
+    assert OperationExecution.objects.get(order=floor.order).status == "running"
+    confirm.get_by_role("button", name="Yes, record 97 good + 3 scrap").click()
     page.get_by_text(f"Completed {floor.order.external_ref}/10").wait_for()
-    page.screenshot(path=str(screenshots / "floor-6-done.png"))
+    page.screenshot(path=str(screenshots / "floor-7-done.png"))
 
     execution = OperationExecution.objects.get(order=floor.order, operation=floor.steps[0])
     assert execution.status == "completed"

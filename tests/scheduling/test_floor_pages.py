@@ -121,14 +121,40 @@ def test_machine_down_and_up_from_the_tablet(tablet, floor):
     identify(tablet, floor)
     down = tablet.post(
         machine_url(floor, "floor-machine-event", action="down"),
-        {"event_id": uuid.uuid4(), "reason": "breakdown", "expected_return_minutes": "90"},
+        {
+            "event_id": uuid.uuid4(),
+            "version": "0",
+            "reason": "breakdown",
+            "expected_return_minutes": "90",
+        },
         **HTMX,
     )
     assert "marked down" in down.content.decode()
+    assert 'name="version" value="1"' in down.content.decode()
     up = tablet.post(
-        machine_url(floor, "floor-machine-event", action="up"), {"event_id": uuid.uuid4()}, **HTMX
+        machine_url(floor, "floor-machine-event", action="up"),
+        {"event_id": uuid.uuid4(), "version": "1"},
+        **HTMX,
     )
     assert "is up again" in up.content.decode()
+
+
+def test_marking_a_machine_down_from_a_stale_page_shows_a_message_and_changes_nothing(
+    tablet, floor
+):
+    identify(tablet, floor)
+    url = machine_url(floor, "floor-machine-event", action="down")
+    first = {"event_id": uuid.uuid4(), "version": "0", "reason": "breakdown"}
+    tablet.post(url, first, **HTMX)
+    tablet.post(
+        machine_url(floor, "floor-machine-event", action="up"),
+        {"event_id": uuid.uuid4(), "version": "1"},
+        **HTMX,
+    )
+    stale = tablet.post(url, {**first, "event_id": uuid.uuid4()}, **HTMX)
+    assert "changed since you looked" in stale.content.decode()
+    floor.machines[0].refresh_from_db()
+    assert floor.machines[0].status == "available"
 
 
 def test_a_viewer_sees_the_list_but_cannot_act(client, viewer, floor):
@@ -151,3 +177,37 @@ def test_the_floor_home_lists_machines_by_work_centre(tablet, floor, django_asse
     with django_assert_max_num_queries(12):
         page = tablet.get(reverse("scheduling:floor")).content.decode()
     assert "MIL-01" in page and "MIL-02" in page
+
+
+def test_an_operator_reports_a_count_while_the_step_runs(tablet, floor):
+    identify(tablet, floor)
+    tablet.post(op_url(floor, "start"), {"event_id": uuid.uuid4(), "version": 0}, **HTMX)
+    response = tablet.post(
+        op_url(floor, "report"),
+        {"event_id": uuid.uuid4(), "version": 1, "good": "4", "scrap": "0"},
+        **HTMX,
+    )
+    page = response.content.decode()
+    assert "Quantities reported for" in page and "so far good 4" in page
+    execution = OperationExecution.objects.get()
+    assert execution.status == "running" and execution.good_quantity == 4
+
+
+def test_a_count_far_above_the_order_asks_for_a_confirmation_first(tablet, floor):
+    identify(tablet, floor)
+    tablet.post(op_url(floor, "start"), {"event_id": uuid.uuid4(), "version": 0}, **HTMX)
+    data = {"event_id": str(uuid.uuid4()), "version": "1", "good": "100", "scrap": "0"}
+    asked = tablet.post(op_url(floor, "complete"), data, **HTMX).content.decode()
+    assert 'data-testid="confirm-quantity"' in asked and "an order of 10" in asked
+    assert f'value="{data["event_id"]}"' in asked  # the same event, once confirmed
+    assert OperationExecution.objects.get().status == "running"
+    done = tablet.post(op_url(floor, "complete"), {**data, "confirm_over": "on"}, **HTMX)
+    assert "Completed" in done.content.decode()
+    assert OperationExecution.objects.get().good_quantity == 100
+
+
+def test_a_locked_badge_is_told_so_on_the_tablet(tablet, floor, settings):
+    settings.FLOOR_PIN_MAX_ATTEMPTS = 2
+    identify(tablet, floor, pin="0000")
+    identify(tablet, floor, pin="0000")
+    assert "locked after too many wrong PINs" in identify(tablet, floor).content.decode()

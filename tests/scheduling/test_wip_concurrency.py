@@ -12,8 +12,14 @@ import pytest
 from django.db import connection
 
 from plant.errors import DomainError
-from scheduling.models import OperationExecution, ProductionOrder, WipEvent
-from scheduling.services.wip import Actor, complete_operation, start_operation
+from scheduling.models import MachineState, OperationExecution, ProductionOrder, WipEvent
+from scheduling.services.downtime import mark_machine_down
+from scheduling.services.wip import (
+    Actor,
+    complete_operation,
+    report_quantities,
+    start_operation,
+)
 from tests.factories.floor import build_floor, new_id
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -148,3 +154,66 @@ def test_two_completions_of_the_last_steps_of_one_order_mark_it_done_once(plant,
     order = ProductionOrder.objects.get(pk=floor.order.pk)
     assert order.status == "done"
     assert order.completed_quantity == Decimal(10)
+
+
+def test_the_same_start_sent_three_times_at_once_starts_once(floor, actor):
+    event_id = new_id()
+
+    def start():  # type: ignore[no-untyped-def]
+        return start_operation(
+            event_id=event_id,
+            order=floor.order,
+            operation=floor.steps[0],
+            machine=floor.machines[0],
+            actor=actor,
+            expected_version=0,
+        )
+
+    results = at_once(start, start, start)
+    assert not any(isinstance(r, DomainError) for r in results), results
+    assert sorted(r.replayed for r in results) == [False, True, True]
+    assert OperationExecution.objects.get().version == 1
+    assert WipEvent.objects.count() == 1
+
+
+def test_reports_from_two_tablets_at_once_both_count(floor, actor):
+    start_operation(
+        event_id=new_id(),
+        order=floor.order,
+        operation=floor.steps[0],
+        machine=floor.machines[0],
+        actor=actor,
+    )
+
+    def report():  # type: ignore[no-untyped-def]
+        return report_quantities(
+            event_id=new_id(),
+            order=floor.order,
+            operation=floor.steps[0],
+            good=Decimal(2),
+            scrap=Decimal(0),
+            actor=actor,
+        )
+
+    results = at_once(report, report, report)
+    assert not any(isinstance(r, DomainError) for r in results), results
+    execution = OperationExecution.objects.get()
+    assert execution.good_quantity == Decimal(6) and execution.version == 4
+
+
+def test_two_tablets_marking_one_machine_down_from_the_same_version_leave_one_down_event(
+    floor, actor
+):
+    def down():  # type: ignore[no-untyped-def]
+        return mark_machine_down(
+            event_id=new_id(),
+            machine=floor.machines[0],
+            reason=floor.breakdown,
+            actor=actor,
+            expected_version=0,
+        )
+
+    results = at_once(down, down)
+    assert sum(isinstance(r, DomainError) for r in results) == 1
+    assert WipEvent.objects.filter(kind="machine_down").count() == 1
+    assert MachineState.objects.get().version == 1
