@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from plant.services.webhooks import emit_event
 from scheduling.hooks import register
-from scheduling.models import ScheduleRun
+from scheduling.models import OperationExecution, ProductionOrder, ScheduleRun
 
 KPI_SUMMARY = ("orders", "operations", "on_time_pct", "total_tardiness_h", "makespan_at", "gap")
 
@@ -31,6 +31,39 @@ def run_finished(run: ScheduleRun) -> None:
     emit_event(plant=run.plant, event="run.finished", payload=run_payload(run))
 
 
+def order_payload(order: ProductionOrder) -> dict[str, object]:
+    return {
+        "order": order.external_ref,
+        "item": order.item.code,
+        "quantity": str(order.quantity),
+        "completed_quantity": str(order.completed_quantity),
+        "status": order.status,
+        "url": f"/api/v1/orders/{order.external_ref}/?plant={order.plant.code}",
+    }
+
+
+def order_completed(order: ProductionOrder) -> None:
+    emit_event(plant=order.plant, event="order.completed", payload=order_payload(order))
+
+
+def operation_completed(execution: OperationExecution) -> None:
+    operator = execution.completed_by
+    payload = {
+        "order": execution.order.external_ref,
+        "operation": execution.operation.sequence,
+        "operation_name": execution.operation.name,
+        "machine": execution.machine.code if execution.machine else None,
+        "good_quantity": str(execution.good_quantity),
+        "scrap_quantity": str(execution.scrap_quantity),
+        "actual_start": execution.actual_start,
+        "actual_end": execution.actual_end,
+        "operator": operator.badge if operator else None,
+    }
+    emit_event(plant=execution.order.plant, event="operation.completed", payload=payload)
+
+
 def connect() -> None:
     register("schedule.published", schedule_published)
     register("run.finished", run_finished)
+    register("order.completed", order_completed)
+    register("operation.completed", operation_completed)

@@ -9,12 +9,14 @@ from typing import Any
 
 from django.db.models import OuterRef, Subquery
 from django.db.models.functions import Coalesce
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from plant.access import check_role
+from plant.api.authentication import token_of
+from plant.api.serializers import ErrorOutput
 from plant.errors import NotFound, PermissionDenied
 from plant.models import Machine, Operation, Plant
 from scheduling import shop_floor
@@ -31,15 +33,116 @@ from scheduling.models import DowntimeReason, MachineState, ProductionOrder
 from scheduling.services import downtime, wip
 from staffing.models import Operator
 
-ERRORS = {
-    404: OpenApiResponse(description="No such plant, machine or order (or not yours)."),
-    409: OpenApiResponse(
-        description="The state does not allow it, or the id names another action."
-    ),
-    412: OpenApiResponse(description="If-Match names an older version: reload and decide again."),
-    422: OpenApiResponse(description="A rule is broken (predecessor not started, quantities)."),
-    428: OpenApiResponse(description="If-Match is missing."),
+ERROR_TEXT = {
+    400: "Invalid input; `detail` names the fields.",
+    401: "No valid API token or session.",
+    403: "A read-only token, or a role that may not record shop-floor events.",
+    404: "No such plant, machine or order (or not yours).",
+    409: "The state does not allow it, or the id names another action.",
+    412: "If-Match names an older version: reload and decide again.",
+    422: "A rule is broken (predecessor not started, quantities).",
+    428: "If-Match is missing.",
 }
+ERRORS = {code: OpenApiResponse(ErrorOutput, description=text) for code, text in ERROR_TEXT.items()}
+READ_ERRORS = {code: ERRORS[code] for code in (400, 401, 404)}
+
+OPERATION_EXAMPLES = [
+    OpenApiExample(
+        "Start a step",
+        request_only=True,
+        value={
+            "id": "5f0c1a52-8d1e-4b8e-9a57-0d6f4f1c2b10",
+            "plant": "NW1",
+            "order": "SO-24114",
+            "operation": 10,
+            "action": "start",
+            "machine": "SAW-01",
+            "operator": "1001",
+        },
+    ),
+    OpenApiExample(
+        "Complete a step with quantities",
+        request_only=True,
+        value={
+            "id": "9b2d7e61-3c4a-4f0e-8d1b-6a5c4e3f2a19",
+            "plant": "NW1",
+            "order": "SO-24114",
+            "operation": 10,
+            "action": "complete",
+            "good": "118",
+            "scrap": "2",
+            "operator": "1001",
+        },
+    ),
+]
+MACHINE_EXAMPLES = [
+    OpenApiExample(
+        "A machine breaks down",
+        request_only=True,
+        value={
+            "id": "2c8e4f0a-7b1d-4e6a-9c3f-1d2e3f4a5b6c",
+            "plant": "NW1",
+            "machine": "MIL-02",
+            "action": "down",
+            "reason": "breakdown",
+            "expected_return": "2025-04-22T12:00:00Z",
+            "note": "Spindle bearing noise.",
+        },
+    ),
+]
+
+_ROW = {
+    "order": "SO-24114",
+    "item": "BRK-900",
+    "quantity": "120.000",
+    "operation": 20,
+    "operation_name": "Mill",
+    "version": 0,
+    "planned_start": "2025-04-22T06:00:00Z",
+    "planned_end": "2025-04-22T08:15:00Z",
+    "components": "ready",
+}
+LIST_EXAMPLE = OpenApiExample(
+    "A machine's list",
+    response_only=True,
+    value={
+        "plant": "NW1",
+        "machine": {"code": "MIL-02", "status": "available", "version": 2},
+        "active": [
+            {
+                **_ROW,
+                "status": "running",
+                "version": 1,
+                "actual_start": "2025-04-22T06:04:00Z",
+                "good_quantity": "0.000",
+            }
+        ],
+        "next": [
+            {
+                **_ROW,
+                "order": "SO-24120",
+                "status": "planned",
+                "actual_start": None,
+                "good_quantity": None,
+            }
+        ],
+    },
+)
+REASONS_EXAMPLE = OpenApiExample(
+    "The catalogue",
+    response_only=True,
+    value=[
+        {"code": "breakdown", "name": "Breakdown", "kind": "unplanned"},
+        {"code": "planned-maintenance", "name": "Planned maintenance", "kind": "planned"},
+    ],
+)
+
+
+def check_token_may_write(request: Request) -> None:
+    """A read-only API token may look at the shop floor but not record on it (403)."""
+    token = token_of(request)
+    if token is not None and not token.can_write:
+        raise PermissionDenied("This API token is read-only.")
 
 
 def _plant(user: Any, code: str) -> Plant:
@@ -127,7 +230,8 @@ class FloorOperationsView(APIView):
             OpenApiParameter("plant", str, required=True, description="Plant code."),
             OpenApiParameter("machine", str, required=True, description="Machine code."),
         ],
-        responses={200: FloorListOut, 404: ERRORS[404]},
+        responses={200: FloorListOut, **READ_ERRORS},
+        examples=[LIST_EXAMPLE],
     )
     def get(self, request: Request) -> Response:
         plant = _plant(request.user, request.query_params.get("plant", ""))
@@ -148,10 +252,12 @@ class OperationEventView(APIView):
         "FLOOR_QUANTITY_TOLERANCE_PCT over the order quantity is 422 quantity_above_order "
         "unless `confirm_over_quantity`.",
         request=OperationEventIn,
+        examples=OPERATION_EXAMPLES,
         parameters=[OpenApiParameter("If-Match", str, OpenApiParameter.HEADER, required=True)],
         responses={201: EventOut, 200: EventOut, **ERRORS},
     )
     def post(self, request: Request) -> Response:
+        check_token_may_write(request)
         data = _valid(OperationEventIn, request)
         order = _order(request.user, data)
         plant = order.plant
@@ -205,10 +311,12 @@ class MachineEventView(APIView):
         "never down): 412 when it changed, 428 when missing. `downtime` and `note` record "
         "facts that do not depend on the state and need no If-Match.",
         request=MachineEventIn,
+        examples=MACHINE_EXAMPLES,
         parameters=[OpenApiParameter("If-Match", str, OpenApiParameter.HEADER, required=False)],
         responses={201: EventOut, 200: EventOut, **ERRORS},
     )
     def post(self, request: Request) -> Response:
+        check_token_may_write(request)
         data = _valid(MachineEventIn, request)
         plant = _plant(request.user, data["plant"])
         check_role(request.user, FLOOR, "record shop-floor events")
@@ -246,7 +354,8 @@ class DowntimeReasonsView(APIView):
         summary="The downtime reason catalogue",
         description="Reason codes for pausing an operation, marking a machine down and "
         "recording downtime. Planned reasons do not count against OEE availability.",
-        responses=DowntimeReasonOut(many=True),
+        responses={200: DowntimeReasonOut(many=True), 401: ERRORS[401]},
+        examples=[REASONS_EXAMPLE],
     )
     def get(self, request: Request) -> Response:
         reasons = DowntimeReason.objects.filter(is_active=True)

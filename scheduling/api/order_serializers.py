@@ -30,6 +30,7 @@ ORDER_OUTPUT_EXAMPLE = {
     **ORDER_EXAMPLE,
     "quantity": "250.000",
     "status": "released",
+    "completed_quantity": "0.000",
     "scheduled_start": "2025-03-05T05:40:00Z",
     "scheduled_end": "2025-03-07T13:10:00Z",
     "created_at": "2025-02-20T09:00:00Z",
@@ -44,6 +45,12 @@ ORDER_OUTPUT_EXAMPLE = {
 class OrderOutput(serializers.ModelSerializer[ProductionOrder]):
     plant = serializers.CharField(source="plant.code", read_only=True)
     item = serializers.CharField(source="item.code", read_only=True, help_text="Item code.")
+    completed_quantity = serializers.DecimalField(
+        max_digits=12,
+        decimal_places=3,
+        read_only=True,
+        help_text="Good quantity the shop floor reported on the routing's last step.",
+    )
     scheduled_start = serializers.DateTimeField(
         read_only=True,
         allow_null=True,
@@ -67,6 +74,7 @@ class OrderOutput(serializers.ModelSerializer[ProductionOrder]):
             "due_at",
             "priority",
             "status",
+            "completed_quantity",
             "scheduled_start",
             "scheduled_end",
             "created_at",

@@ -315,6 +315,7 @@ def _add_quantities(step: Step, good: Decimal, scrap: Decimal, *, done: bool) ->
             .count()
         )
     finished = others_done + 1 == ex.steps
+    announce("operation.completed", ex)
     order.status = ProductionOrder.Status.DONE if finished else ProductionOrder.Status.IN_PROGRESS
     order.save(update_fields=["status", "completed_quantity", "updated_at"])
     if finished:

@@ -230,3 +230,44 @@ def test_an_event_for_an_unknown_order_or_by_a_viewer_is_refused_without_recordi
     client.force_login(viewer)
     assert post(client, event(floor, "start", order="NOPE")).status_code == 403
     assert not WipEvent.objects.exists()
+
+
+def test_a_terminal_with_a_write_token_records_and_a_read_token_is_refused(plant, floor):  # type: ignore[no-untyped-def]
+    from django.test import Client
+
+    from tests.factories.tokens import bearer, issue_token
+
+    reader = Client(**bearer(issue_token(plant, scope="read", username="mes-read")))
+    refused = post(reader, event(floor, "start"))
+    assert refused.status_code == 403
+    assert refused.json()["code"] == "permission_denied"
+    listing = reader.get(
+        f"/api/v1/floor/operations/?plant={plant.code}&machine={floor.machines[0].code}"
+    )
+    assert listing.status_code == 200
+    assert not OperationExecution.objects.filter(status="running").exists()
+
+    writer = Client(**bearer(issue_token(plant, scope="write", username="mes")))
+    started = post(writer, event(floor, "start"))
+    assert started.status_code == 201, started.json()
+    assert WipEvent.objects.get(pk=started.json()["id"]).user.username == "mes"
+
+
+def test_a_token_of_another_plant_finds_no_floor_of_this_one(floor):  # type: ignore[no-untyped-def]
+    from django.test import Client
+
+    from tests.factories.plant import PlantFactory
+    from tests.factories.tokens import bearer, issue_token
+
+    other = Client(**bearer(issue_token(PlantFactory(code="PX"), username="other")))
+    machine = floor.machines[0].code
+    listing = other.get(f"/api/v1/floor/operations/?plant={floor.plant.code}&machine={machine}")
+    started = post(other, event(floor, "start"))
+    down = other.post(
+        "/api/v1/floor/machine-events/",
+        {"id": str(uuid.uuid4()), "plant": floor.plant.code, "machine": machine, "action": "up"},
+        content_type="application/json",
+        HTTP_IF_MATCH='"0"',
+    )
+    assert [r.status_code for r in (listing, started, down)] == [404, 404, 404]
+    assert all(r.json()["code"] == "not_found" for r in (listing, started, down))

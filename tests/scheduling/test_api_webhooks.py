@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+import uuid
 
 import pytest
 
@@ -39,6 +40,44 @@ def test_publishing_a_run_emits_schedule_published(
     events = list(WebhookDelivery.objects.order_by("created_at").values_list("event", "payload"))
     assert [e for e, _ in events] == ["run.finished", "schedule.published"]
     assert events[1][1]["data"]["run"] == run.pk and events[1][1]["data"]["kpis"]["orders"] > 0
+
+
+@pytest.mark.django_db
+def test_completing_the_last_step_emits_operation_completed_and_order_completed(
+    plant, manager, monkeypatch, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    from decimal import Decimal
+
+    from plant.tasks import deliver_webhook_task
+    from scheduling.services import wip
+    from tests.factories.floor import build_floor
+
+    monkeypatch.setattr(deliver_webhook_task, "delay", lambda delivery_id: None)
+    floor = build_floor(plant, steps=1, machines=1)
+    subscribe(plant, "https://erp.example.com/floor", ["order.completed", "operation.completed"])
+    common = {
+        "order": floor.order,
+        "operation": floor.steps[0],
+        "actor": wip.Actor(manager, floor.operator),
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        wip.start_operation(event_id=uuid.uuid4(), machine=floor.machines[0], **common)
+    assert not WebhookDelivery.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        wip.complete_operation(
+            event_id=uuid.uuid4(), good=Decimal("9"), scrap=Decimal("1"), **common
+        )
+    sent = dict(WebhookDelivery.objects.values_list("event", "payload"))
+    assert set(sent) == {"operation.completed", "order.completed"}
+    step = sent["operation.completed"]["data"]
+    assert (step["order"], step["machine"], step["good_quantity"], step["operator"]) == (
+        floor.order.external_ref,
+        "MIL-01",
+        "9.000",
+        "1001",
+    )
+    order = sent["order.completed"]["data"]
+    assert (order["status"], order["completed_quantity"]) == ("done", "9.000")
 
 
 @pytest.mark.postgres
