@@ -1,6 +1,6 @@
 from django.urls import path
 
-from scheduling.api import floor, orders, runs, schedule
+from scheduling.api import completions, floor, orders, runs, schedule
 from scheduling.api.views import DispatchListView
 
 urlpatterns = [
@@ -40,4 +40,5 @@ urlpatterns += [
     path("runs/<int:pk>/", runs.RunDetailView.as_view(), name="api-run-detail"),
     path("runs/<int:pk>/publish/", runs.RunPublishView.as_view(), name="api-run-publish"),
     path("schedule/", schedule.ScheduleView.as_view(), name="api-schedule"),
+    path("completions/", completions.CompletionListView.as_view(), name="api-completions"),
 ]

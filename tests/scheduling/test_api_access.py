@@ -30,12 +30,15 @@ ROUTES = {
     "api-run-detail": (lambda run, ref: {"pk": run.pk}, {"get": 404}, ""),
     "api-run-publish": (lambda run, ref: {"pk": run.pk}, {"post": 404}, ""),
     "api-schedule": (lambda run, ref: {}, {"get": 404}, "?plant=NW1"),
+    "api-completions": (lambda run, ref: {}, {"get": 404}, "?plant=NW1"),
 }
 
 
 def test_the_walk_covers_every_erp_route_of_scheduling() -> None:
     erp = {
-        p.name for p in urlpatterns if str(p.name).startswith(("api-order", "api-run", "api-sch"))
+        p.name
+        for p in urlpatterns
+        if str(p.name).startswith(("api-order", "api-run", "api-sch", "api-compl"))
     }
     assert erp and erp <= set(ROUTES)
 
