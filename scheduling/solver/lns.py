@@ -27,6 +27,7 @@ from .cpmodel import LinExpr
 from .cpsat import run
 from .decode import Decoder
 from .incumbent import Incumbent
+from .release import OvertimeRelease
 from .state import ScheduleState
 
 KINDS = ("window", "centre", "machines", "order")
@@ -186,6 +187,7 @@ class _Search:
         self.trace = trace
         self.state = ScheduleState(c, inc.slots)
         self.compactor = Compactor(c)
+        self.release = OvertimeRelease(c, self.compactor.decoder)
         self.cur_key: tuple[int, ...] = ()
         self.it = 0
 
@@ -199,6 +201,8 @@ class _Search:
         caps = self.state.components()
         self.cur_key = objective_key(obj, caps)
         while not self.stop() and time.monotonic() < deadline - 0.05:
+            if self.release.due():
+                self._release(deadline)
             self.it += 1
             t_it = time.monotonic()
             kind, free, bounds = self.hood.pick(self.state)
@@ -262,6 +266,28 @@ class _Search:
         gain = self.cur_key[0] - key[0]
         self.cur_key = key
         return res.status, gain, self.inc.offer(state.slots, "cpsat", comps)
+
+    def _release(self, deadline: float) -> None:
+        """Give back overtime the current schedule does not need (see `release.py`)."""
+        from .incumbent import objective_key
+
+        # one pass takes at most a twentieth of what is left
+        cap = time.monotonic() + max(0.2, (deadline - time.monotonic()) / 20)
+        t0 = time.monotonic()
+        released = self.release.run(self.state, min(deadline, cap))
+        if self.trace is not None:
+            self.trace(f"release {released is not None} in {time.monotonic() - t0:.2f}s")
+        if released is None:
+            return
+        comps = released.components()
+        key = objective_key(self.c.problem.objective, comps)
+        if key >= self.cur_key:
+            return
+        if self.trace is not None:
+            self.trace(f"release gain={self.cur_key[0] - key[0]}")
+        self.state = released
+        self.cur_key = key
+        self.inc.offer(released.slots, "cpsat", comps)
 
     def _compact(self) -> int:
         """Decode the current sequences again; the objective gained (0 if not better)."""
