@@ -48,6 +48,7 @@ class OvertimeRelease:
         self.decoder = decoder or Decoder(c)
         self.share = share
         self.next_at = 0.0
+        self.failures = 0
         self.active = any(mi.overtime for mi in c.machines)
 
     def due(self) -> bool:
@@ -59,11 +60,14 @@ class OvertimeRelease:
         Stops at `deadline`; the time spent sets when the next run is due.
         """
         t0 = time.monotonic()
-        try:
-            return self._release(state, deadline)
-        finally:
-            spent = time.monotonic() - t0
-            self.next_at = time.monotonic() + spent * (1 - self.share) / self.share
+        released = self._release(state, deadline)
+        # a pass that finds nothing halves the share until the next success (on a loaded
+        # plant the overtime pays and each pass over thousands of operations costs seconds)
+        self.failures = 0 if released is not None else self.failures + 1
+        share = self.share / 2**self.failures
+        spent = time.monotonic() - t0
+        self.next_at = time.monotonic() + spent * (1 - share) / share
+        return released
 
     def _release(self, state: ScheduleState, deadline: float) -> ScheduleState | None:
         c = self.c
