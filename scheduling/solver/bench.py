@@ -24,7 +24,7 @@ from ortools.sat.python import cp_model
 from .compiled import Compiled
 from .dispatch import OVERTIME, dispatch, variants
 from .engine import solve
-from .generate import PRESETS, generate_fjsp, generate_jsp, generate_preset
+from .generate import PRESETS, generate_fjsp, generate_jsp, generate_plant, generate_preset
 from .instances import load
 from .model import Assignment, Problem, Solution
 from .verify import verify
@@ -250,7 +250,11 @@ def _rule_table(c: Compiled, out: Callable[[str], None]) -> tuple[Best, Best]:
 
 
 def bench_plant(args: argparse.Namespace, out: Callable[[str], None]) -> list[dict[str, object]]:
-    problem = generate_preset(args.plant, args.plant_seed)
+    if args.plant in PRESETS:
+        problem = generate_preset(args.plant, args.plant_seed)
+    else:
+        n_ops, n_machines = (int(x) for x in args.plant.split("x"))
+        problem = generate_plant(n_ops, n_machines, args.plant_seed)
     c = Compiled(problem)
     n_ops = len(c.ops)
     n_m = len(c.machines)
@@ -369,7 +373,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seeds", type=int, default=1)
     parser.add_argument("--json", type=Path, default=None)
     parser.add_argument("--baseline", action="store_true", help="textbook CP-SAT model instead")
-    parser.add_argument("--plant", choices=sorted(PRESETS), default=None)
+    parser.add_argument(
+        "--plant",
+        default=None,
+        help="S, M or L, or OPSxMACHINES for any generated plant (e.g. 771x29)",
+    )
     parser.add_argument("--plant-seed", type=int, default=0)
     parser.add_argument("--random", action="store_true", help="generated JSP/FJSP vs baseline")
     args = parser.parse_args(argv)
@@ -378,6 +386,8 @@ def main(argv: list[str] | None = None) -> int:
         print(line, flush=True)
 
     records: list[dict[str, object]]
+    if args.plant and args.plant not in PRESETS and "x" not in args.plant:
+        parser.error("--plant is S, M, L or OPSxMACHINES")
     if args.plant:
         records = bench_plant(args, out)
     elif args.random:

@@ -46,6 +46,7 @@ class ModelBase:
     state: ScheduleState | None
     incumbent: list[Slot] | None
     free_set: set[int]
+    retimed: frozenset[int]
     model: cp_model.CpModel
     hi: int
     vars: dict[int, OpVars]

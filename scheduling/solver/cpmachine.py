@@ -32,7 +32,7 @@ class MachineConstraints(Changeovers):
                 fixed_by_machine[slot[0]].append(o)
         for m, items in enumerate(by_machine):
             if st is not None:
-                frozen = [o for o in st.seq[m] if o not in self.free_set]
+                frozen = [o for o in st.seq[m] if o not in self.free_set and o not in self.retimed]
             else:
                 frozen = sorted(fixed_by_machine[m], key=lambda o: self._fz(o)[1])
             if not items:

@@ -30,7 +30,10 @@ __all__ = ["LinExpr", "SubModel"]
 class SubModel(MachineConstraints):
     """A CP-SAT model over the operations in `free`, the others frozen at `incumbent`.
 
-    `lo`/`hi` bound the free operations in time (setup start >= lo, end <= hi).
+    `lo`/`hi` bound the free operations in time (setup start >= lo, end <= hi). Operations in
+    `retimed` are left out altogether (no precedence with them, no block on their machine):
+    the caller re-times them afterwards by decoding the sequences (`decode.py`), so the free
+    work may push them later.
     """
 
     def __init__(
@@ -42,6 +45,7 @@ class SubModel(MachineConstraints):
         hi: int | None = None,
         hint: bool = True,
         bounds: Mapping[int, tuple[int, int]] | None = None,
+        retimed: Collection[int] = (),
     ) -> None:
         self.c = c
         self.state = state
@@ -49,6 +53,7 @@ class SubModel(MachineConstraints):
         self.free = sorted(set(free) - set(c.fixed))
         free_set = set(self.free)
         self.free_set = free_set
+        self.retimed = frozenset(retimed) - free_set - set(c.fixed)
         self.model = cp_model.CpModel()
         self.lo = lo
         self.hi = c.horizon if hi is None else min(hi, c.horizon)
@@ -106,6 +111,8 @@ class SubModel(MachineConstraints):
         for chain in c.job_ops:
             for a, b in itertools.pairwise(chain):
                 if a not in self.free_set and b not in self.free_set:
+                    continue
+                if a in self.retimed or b in self.retimed:
                     continue
                 lag_min = c.ops[a].min_lag
                 lag_max = c.ops[a].max_lag

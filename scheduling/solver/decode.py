@@ -8,12 +8,18 @@ which a neighbourhood frozen in time cannot do.
 
 Fixed operations stay where they are; a sequence that would need one moved does not decode.
 Maximum lags are checked, not repaired: a decode that breaks one fails (returns None).
+
+Overtime is used everywhere (`overtime=True`), nowhere, or only in the windows a decode is
+given (`allowed`: per machine, the indexes of the overtime pieces it may use), which is how
+the overtime release (`release.py`) withdraws one window at a time.
 """
 
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 
+from .calendars import Calendar
 from .compiled import Compiled, Slot
 from .dispatch import place
 
@@ -37,10 +43,33 @@ class Decoder:
             {m: (d, su) for m, d, su in op.modes} for op in c.ops
         ]
         self.has_max_lag = any(op.max_lag is not None for op in c.ops)
+        self._calendars: dict[tuple[int, frozenset[int]], Calendar] = {}
+        self._working: list[Calendar | None] = [None] * len(c.machines)
 
-    def decode(self, seqs: list[list[int]]) -> list[Slot] | None:
-        """Slots for `seqs` (every operation in exactly one sequence); None when infeasible."""
+    def working(self, m: int, pieces: frozenset[int]) -> Calendar:
+        """Machine m's regular time plus the overtime pieces in `pieces` (cached)."""
+        cal = self._calendars.get((m, pieces))
+        if cal is None:
+            mi = self.c.machines[m]
+            extra = [mi.overtime[k][:2] for k in pieces]
+            cal = Calendar(mi.regular.segments + extra)
+            self._calendars[(m, pieces)] = cal
+        return cal
+
+    def decode(
+        self, seqs: list[list[int]], allowed: Sequence[frozenset[int]] | None = None
+    ) -> list[Slot] | None:
+        """Slots for `seqs` (every operation in exactly one sequence); None when infeasible.
+
+        With `allowed`, machine m's non-pausable work may use the overtime pieces
+        `allowed[m]` and no others.
+        """
         c = self.c
+        self._working = (
+            [None] * len(c.machines)
+            if allowed is None
+            else [self.working(m, frozenset(a)) for m, a in enumerate(allowed)]
+        )
         n = len(c.ops)
         slots: list[Slot | None] = [None] * n
         mach_pred = [-1] * n
@@ -90,7 +119,8 @@ class Decoder:
         if mode is None or m < 0:
             return None
         fam = c.ops[mp].family if mp >= 0 else None
-        p = place(c.machines[m], op, mode[0], mode[1], ready, free, fam, self.overtime)
+        working = self._working[m]
+        p = place(c.machines[m], op, mode[0], mode[1], ready, free, fam, self.overtime, working)
         if p is None or p[2] > c.horizon:
             return None
         if jp >= 0 and self.has_max_lag:

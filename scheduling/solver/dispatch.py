@@ -13,6 +13,7 @@ import heapq
 import math
 from collections.abc import Callable
 
+from .calendars import Calendar
 from .compiled import Compiled, MachineInfo, OpInfo, Slot
 
 RULES: tuple[str, ...] = ("atcs", "atcs3", "edd", "slack", "fifo", "ect", "mwkr", "spt")
@@ -44,17 +45,22 @@ def place(
     free: int,
     family_before: int | None,
     overtime: bool = False,
+    working: Calendar | None = None,
 ) -> tuple[int, int, int] | None:
     """Earliest (setup_start, start, end) of `op` on `mi` after `free`, processing >= `ready`.
 
     With `overtime`, non-pausable operations (setup and work) may also use overtime windows;
-    pausable ones keep to regular time (their work pauses through overtime anyway).
+    pausable ones keep to regular time (their work pauses through overtime anyway). `working`,
+    when given, is the calendar non-pausable work may use instead (regular time and some of
+    the overtime windows).
     """
     setup = routing_setup + mi.co(family_before, op.family)
     lo = max(free, ready - setup)
     cal = mi.regular
     if not op.can_pause or mi.always:
-        s = (mi.extended if overtime else cal).fit(lo, setup + duration)
+        if working is None:
+            working = mi.extended if overtime else cal
+        s = working.fit(lo, setup + duration)
         if s is None:
             return None
         return s, s + setup, s + setup + duration

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 
 from .bounds import earliest_processing, tardiness_bound
 from .compiled import Compiled, Slot
@@ -146,9 +146,10 @@ def stage_model(
     hi: int | None = None,
     bounds: Mapping[int, tuple[int, int]] | None = None,
     hint: bool = True,
+    retimed: Collection[int] = (),
 ) -> SubModel:
     """A model of `free` around `state`; in lexicographic stage k, earlier components <= caps."""
-    sub = SubModel(c, state, free, lo=lo, hi=hi, bounds=bounds, hint=hint)
+    sub = SubModel(c, state, free, lo=lo, hi=hi, bounds=bounds, hint=hint, retimed=retimed)
     if stage is not None and state is not None:
         for name in c.problem.objective.order[:stage]:
             sub.model.add(sub.components[name] <= caps[name])

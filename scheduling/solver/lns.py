@@ -8,10 +8,15 @@ Neighbourhoods (chosen at random, each adapting its own size):
   share work), over a stretch of time, so operations can move between them and resequence;
 * `machines`: a few random machines over a stretch of time;
 * `order`: a late order (drawn by its weighted tardiness) with the operations around each of
-  its steps on every machine that could run that step.
+  its steps on every machine that could run that step;
+* `rolling`: a stretch of time on all machines whose later work is not frozen but left out of
+  the sub-model and re-timed by decoding the new sequences (a rolling horizon): the later
+  steps of its orders may move later (at the cost of their slack), the queues after it on
+  each machine move up into any room it makes.
 
-Everything else is frozen at the incumbent. A sub-model that is solved to optimality quickly
-grows its neighbourhood; one that runs out of time shrinks it.
+Everything else (but the re-timed work of `rolling`) is frozen at the incumbent. A sub-model
+that is solved to optimality quickly grows its neighbourhood; one that runs out of time
+shrinks it.
 """
 
 from __future__ import annotations
@@ -27,9 +32,12 @@ from .cpmodel import LinExpr
 from .cpsat import run
 from .decode import Decoder
 from .incumbent import Incumbent
+from .release import OvertimeRelease, used_pieces
 from .state import ScheduleState
 
-KINDS = ("window", "centre", "machines", "order")
+KINDS = ("window", "centre", "machines", "order", "rolling")
+# kinds whose later work is re-timed by decoding rather than frozen in time
+RETIMED_KINDS = ("rolling",)
 # operations taken before each step of a late order, on each machine that could run it
 ORDER_QUEUE = 3
 
@@ -43,7 +51,7 @@ class _Neighbourhoods:
         self.size = dict.fromkeys(KINDS, float(base))
         self.max_size = max(20, len(self.movable))
         has_due = any(j.due is not None for j in c.problem.jobs)
-        self.kinds = KINDS if has_due else ("window", "centre", "machines")
+        self.kinds = KINDS if has_due else tuple(k for k in KINDS if k != "order")
         # objective gained per second of search, by kind (an exponential average)
         self.rate = dict.fromkeys(self.kinds, 0.0)
         self.tried = dict.fromkeys(self.kinds, 0)
@@ -62,15 +70,26 @@ class _Neighbourhoods:
         self.tried[kind] += 1
         self.rate[kind] = 0.7 * self.rate[kind] + 0.3 * gain / max(seconds, 1e-3)
 
-    def pick(self, state: ScheduleState) -> tuple[str, list[int], dict[int, tuple[int, int]]]:
-        """A neighbourhood: its kind, free operations and (optionally) per-operation bounds."""
+    def pick(
+        self, state: ScheduleState
+    ) -> tuple[str, list[int], dict[int, tuple[int, int]], list[int]]:
+        """A neighbourhood: its kind, free operations, per-operation bounds (optional) and the
+        operations to re-time by decoding rather than freeze (for the re-timed kinds)."""
         kind = self.choose()
         n = int(self.size[kind])
+        if kind in RETIMED_KINDS:
+            return self._retimed(kind, state, n)
         if kind == "order":
             free, bounds = self._order(state, n)
             if free:
-                return kind, free, bounds
+                return kind, free, bounds, []
             kind = "window"
+        free, bounds = self._frozen_kind(kind, state, n)
+        return kind, free, bounds, []
+
+    def _frozen_kind(
+        self, kind: str, state: ScheduleState, n: int
+    ) -> tuple[list[int], dict[int, tuple[int, int]]]:
         if kind == "window":
             order = self._by_start(state)
         else:
@@ -83,9 +102,17 @@ class _Neighbourhoods:
             order = list(heapq.merge(*(state.seq[m] for m in ms), key=lambda o: state.slots[o][1]))
             order = [o for o in order if o not in self.c.fixed]
         if not order:
-            return kind, [], {}
+            return [], {}
         i = self.rng.randrange(max(1, len(order) - n + 1))
-        return kind, order[i : i + n], {}
+        return order[i : i + n], {}
+
+    def _retimed(
+        self, kind: str, state: ScheduleState, n: int
+    ) -> tuple[str, list[int], dict[int, tuple[int, int]], list[int]]:
+        """`rolling`: a stretch of time on all machines, everything after it re-timed."""
+        order = self._by_start(state)
+        i = self.rng.randrange(max(1, len(order) - n + 1))
+        return kind, order[i : i + n], {}, order[i + n :]
 
     def _by_start(self, state: ScheduleState) -> list[int]:
         """Movable operations by setup start (a k-way merge of the machine sequences)."""
@@ -186,6 +213,7 @@ class _Search:
         self.trace = trace
         self.state = ScheduleState(c, inc.slots)
         self.compactor = Compactor(c)
+        self.release = OvertimeRelease(c, self.compactor.decoder)
         self.cur_key: tuple[int, ...] = ()
         self.it = 0
 
@@ -199,12 +227,17 @@ class _Search:
         caps = self.state.components()
         self.cur_key = objective_key(obj, caps)
         while not self.stop() and time.monotonic() < deadline - 0.05:
+            if self.release.due():
+                self._release(deadline)
             self.it += 1
             t_it = time.monotonic()
-            kind, free, bounds = self.hood.pick(self.state)
+            kind, free, bounds, retimed = self.hood.pick(self.state)
             if not free:
                 continue
-            status, gain, better = self._solve(stage, caps, guide, free, bounds, deadline)
+            if kind in RETIMED_KINDS:
+                status, gain, better = self._solve_retimed(stage, caps, free, retimed, deadline)
+            else:
+                status, gain, better = self._solve(stage, caps, guide, free, bounds, deadline)
             t_solved = time.monotonic()
             if gain > 0 and self.compactor.due():
                 gain += self._compact()
@@ -263,6 +296,84 @@ class _Search:
         self.cur_key = key
         return res.status, gain, self.inc.offer(state.slots, "cpsat", comps)
 
+    def _solve_retimed(
+        self,
+        stage: int | None,
+        caps: dict[str, int],
+        free: list[int],
+        retimed: list[int],
+        deadline: float,
+    ) -> tuple[str, int, bool]:
+        """A neighbourhood whose later work is left out of the model and re-timed by decoding.
+
+        The sub-model sequences the free work as if nothing came after it (pressed to finish
+        early by the weighted ends of free steps whose orders go on); the new sequences are
+        then decoded over the whole plan, so the later work moves as far as it must, and the
+        result is kept when the whole objective is no worse.
+        """
+        from .engine import _objective, stage_model
+        from .incumbent import objective_key
+
+        c = self.c
+        state = self.state
+        slots = state.slots
+        lo = min(slots[o][1] for o in free)
+        hi = max(slots[o][3] for o in free)
+        # room for the free work to move later than it is now
+        hi = hi + max(hi - lo, RETIME_ROOM)
+        sub = stage_model(c, state, caps, stage, free, lo=lo, hi=hi, retimed=retimed)
+        target = _objective(sub, stage) + _downstream_guide(c, sub, state)
+        res = run(
+            sub,
+            target,
+            time_limit_s=min(SUB_LIMIT_S, deadline - time.monotonic()),
+            workers=self.workers,
+            seed=self.seed + self.it,
+            should_stop=self.stop,
+            complete_hint=COMPLETE_HINT,
+            full_slots=False,
+        )
+        if not res.changes:
+            return res.status, 0, False
+        spliced = list(slots)
+        for o, slot in res.changes.items():
+            spliced[o] = slot
+        decoded = self.compactor.decoder.decode(
+            c.sequences(spliced), [frozenset(u) for u in used_pieces(c, spliced)]
+        )
+        if decoded is None:
+            return res.status, 0, False
+        comps = c.components(decoded)
+        key = objective_key(c.problem.objective, comps)
+        if key > self.cur_key:
+            return res.status, 0, False
+        gain = self.cur_key[0] - key[0]
+        self.state = ScheduleState(c, decoded)
+        self.cur_key = key
+        return res.status, gain, self.inc.offer(decoded, "cpsat", comps)
+
+    def _release(self, deadline: float) -> None:
+        """Give back overtime the current schedule does not need (see `release.py`)."""
+        from .incumbent import objective_key
+
+        # one pass takes at most a twentieth of what is left
+        cap = time.monotonic() + max(0.2, (deadline - time.monotonic()) / 20)
+        t0 = time.monotonic()
+        released = self.release.run(self.state, min(deadline, cap))
+        if self.trace is not None:
+            self.trace(f"release {released is not None} in {time.monotonic() - t0:.2f}s")
+        if released is None:
+            return
+        comps = released.components()
+        key = objective_key(self.c.problem.objective, comps)
+        if key >= self.cur_key:
+            return
+        if self.trace is not None:
+            self.trace(f"release gain={self.cur_key[0] - key[0]}")
+        self.state = released
+        self.cur_key = key
+        self.inc.offer(released.slots, "cpsat", comps)
+
     def _compact(self) -> int:
         """Decode the current sequences again; the objective gained (0 if not better)."""
         from .incumbent import objective_key
@@ -319,6 +430,8 @@ class Compactor:
 
 COMPLETE_HINT = True
 SUB_LIMIT_S = 1.0
+# how much later than the stretch's end a re-timed neighbourhood's work may move (3 days)
+RETIME_ROOM = 3 * 24 * 60
 
 
 def _late_guide(c: Compiled, sub: object, slots: list[Slot]) -> LinExpr:
@@ -333,4 +446,45 @@ def _late_guide(c: Compiled, sub: object, slots: list[Slot]) -> LinExpr:
         due = jobs[j].due
         if due is not None and slots[c.job_ops[j][-1]][3] > due:
             terms.append(jobs[j].weight * ov.E)
+    return sum(terms, start=0)
+
+
+def _downstream_guide(c: Compiled, sub: object, state: ScheduleState) -> LinExpr:
+    """What delaying free work would cost downstream, where the model no longer sees it.
+
+    A free step whose order goes on pays the order's tardiness weight (times the objective's)
+    for every minute it ends later than its order's slack allows (at once when the order is
+    late). On each machine the free work may not run into the first re-timed operation queued
+    after it, so the queue is re-timed earlier or not at all.
+    """
+    from .cpmodel import SubModel
+
+    assert isinstance(sub, SubModel)
+    md = sub.model
+    jobs = c.problem.jobs
+    slots = state.slots
+    wt = c.problem.objective.weighted_tardiness
+    terms: list[LinExpr] = []
+    for o, ov in sub.vars.items():
+        op = c.ops[o]
+        chain = c.job_ops[op.job]
+        due = jobs[op.job].due
+        if op.pos + 1 == len(chain) or due is None or not wt:
+            continue
+        slack = max(0, due - state.job_end[op.job])
+        late = md.new_int_var(0, c.horizon, f"dl{o}")
+        md.add(late >= ov.E - slots[o][3] - slack)
+        terms.append(wt * jobs[op.job].weight * late)
+    for m in {mv.machine for ov in sub.vars.values() for mv in ov.modes}:
+        first = next(
+            (slots[x][1] for x in state.seq[m] if x in sub.retimed and slots[x][1] >= sub.lo),
+            None,
+        )
+        if first is None:
+            continue
+        for ov in sub.vars.values():
+            for mv in ov.modes:
+                if mv.machine == m:
+                    enf = [] if isinstance(mv.lit, int) else [mv.lit]
+                    md.add(first >= ov.E).only_enforce_if(enf)
     return sum(terms, start=0)

@@ -116,3 +116,46 @@ def test_compaction_of_a_search_result_stays_valid() -> None:
     _checked(c, compacted.slots)
     # every operation of every order is still there, in routing order
     assert sorted(o for seq in compacted.seq for o in seq) == list(range(len(c.ops)))
+
+
+def _late_b_problem() -> tuple[Compiled, ScheduleState]:
+    """a1 then b1 on M1, a2 on M2 right after a1; b is urgent, a has time to spare."""
+    problem = Problem(
+        horizon=200,
+        machines=(machine("M1"), machine("M2")),
+        jobs=(
+            job("A", op("a1", ("M1", 10)), op("a2", ("M2", 10)), due=100),
+            job("B", op("b1", ("M1", 10)), due=10, weight=5),
+        ),
+        objective=TARDINESS,
+    )
+    c = Compiled(problem)
+    # the current schedule: a1 0-10, a2 10-20, b1 10-20 (b 10 minutes late)
+    return c, ScheduleState(c, [(0, 0, 0, 10), (1, 10, 10, 20), (0, 10, 10, 20)])
+
+
+def _solved_sub(c: Compiled, state: ScheduleState, retimed: list[int]) -> list[Slot]:
+    sub = stage_model(c, state, {}, None, [0, 2], lo=0, hi=200, retimed=retimed)
+    result = run(
+        sub, _objective(sub, None), time_limit_s=5, workers=1, seed=0, should_stop=lambda: False
+    )
+    assert result.changes is not None
+    slots = list(state.slots)
+    for o, slot in result.changes.items():
+        slots[o] = slot
+    return slots
+
+
+def test_a_frozen_successor_holds_its_predecessor_where_it_is() -> None:
+    c, state = _late_b_problem()
+    slots = _solved_sub(c, state, retimed=[])
+    # a2 is frozen at 10: a1 must end by 10, so b1 cannot go first
+    assert _checked(c, slots)["weighted_tardiness"] == 50
+
+
+def test_a_re_timed_successor_lets_the_free_work_push_it_later() -> None:
+    c, state = _late_b_problem()
+    slots = _solved_sub(c, state, retimed=[1])
+    # b1 first, a1 after it; decoding moves a2 after a1 (20-30), still on time
+    decoded = Decoder(c).decode(c.sequences(slots))
+    assert _checked(c, decoded)["weighted_tardiness"] == 0
