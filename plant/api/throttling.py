@@ -12,7 +12,9 @@ from plant.api.authentication import token_of
 
 
 class CallerRateThrottle(SimpleRateThrottle):
-    """`API_THROTTLE_RATE` requests per token; a session user has the same budget of its own.
+    """`API_THROTTLE_RATE` requests per token; each browser session has the same budget of
+    its own (per session, not per user: a plant's shared tablets often run under one
+    supervisor login, and one budget for all of them would stop the shop floor).
 
     The rate is read from settings on every request (not frozen at import), so it can be
     changed per environment and in tests.
@@ -29,7 +31,8 @@ class CallerRateThrottle(SimpleRateThrottle):
         if token is not None:
             ident = f"token:{token.pk}"
         elif request.user and request.user.is_authenticated:
-            ident = f"user:{request.user.pk}"
+            session_key = getattr(getattr(request, "session", None), "session_key", None)
+            ident = f"session:{session_key}" if session_key else f"user:{request.user.pk}"
         else:
             ident = f"anon:{self.get_ident(request)}"
         return self.cache_format % {"scope": self.scope, "ident": ident}

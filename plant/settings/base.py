@@ -221,7 +221,7 @@ FLOOR_OPERATOR_IDLE_S = int(os.environ.get("FLOOR_OPERATOR_IDLE_S", "300"))
 FLOOR_ADHERENCE_TOLERANCE_MIN = int(os.environ.get("FLOOR_ADHERENCE_TOLERANCE_MIN", "15"))
 
 # --- ERP integration --------------------------------------------------------------------
-# Requests per API token (or per logged-in user) and period, e.g. "600/minute"; the counts
+# Requests per API token (or per browser session) and period, e.g. "600/minute"; the counts
 # live in the cache (Redis in production).
 API_THROTTLE_RATE = os.environ.get("API_THROTTLE_RATE", "1200/minute")
 # How long a POST command's Idempotency-Key is remembered (and its response replayed).

@@ -28,3 +28,15 @@ def test_a_token_past_its_rate_gets_429_with_the_error_shape_and_others_do_not(
     }
     assert int(refused["Retry-After"]) > 0
     assert calm.get("/api/v1/plants/").status_code == 200
+
+
+def test_each_tablet_session_of_a_shared_login_has_its_own_budget(
+    plant, supervisor, settings
+) -> None:  # type: ignore[no-untyped-def]
+    settings.API_THROTTLE_RATE = "3/minute"
+    cache.clear()
+    first_tablet, second_tablet = Client(), Client()
+    first_tablet.force_login(supervisor)
+    second_tablet.force_login(supervisor)
+    assert [first_tablet.get("/api/v1/plants/").status_code for _ in range(4)] == [200] * 3 + [429]
+    assert second_tablet.get("/api/v1/plants/").status_code == 200
