@@ -57,6 +57,9 @@ class Command(BaseCommand):
             f"Web at http://{options['addrport']}/ · worker on {broker} · Ctrl-C stops both."
         )
         processes = [subprocess.Popen(cmd, env=env, start_new_session=True) for cmd in commands]
+        # The children run in their own sessions (so Ctrl-C reaches them only through us):
+        # a SIGTERM (a supervisor, `timeout`, `kill`) must stop them as Ctrl-C does.
+        signal.signal(signal.SIGTERM, _interrupt)
         try:
             while all(p.poll() is None for p in processes):
                 time.sleep(0.5)
@@ -74,3 +77,7 @@ class Command(BaseCommand):
                     p.wait(timeout=15)
                 except subprocess.TimeoutExpired:
                     os.killpg(p.pid, signal.SIGKILL)
+
+
+def _interrupt(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt
