@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import HttpRequest
 
+from plant.errors import NotFound
 from plant.models import (
     CalendarException,
     Changeover,
@@ -39,6 +40,14 @@ def current_plant(request: HttpRequest) -> Plant | None:
     chosen = request.session.get(SESSION_PLANT_KEY)
     plant = next((p for p in plants if p.pk == chosen), plants[0] if plants else None)
     request._current_plant = plant  # type: ignore[attr-defined]
+    return plant
+
+
+def require_plant(request: HttpRequest) -> Plant:
+    """The plant the user is working in; 404 for a user who belongs to none."""
+    plant = current_plant(request)
+    if plant is None:
+        raise NotFound("You do not belong to any plant.")
     return plant
 
 

@@ -18,9 +18,10 @@ from plant import forms, selectors
 from plant.access import access_record
 from plant.errors import RuleViolation
 from plant.models import CalendarException, OvertimeOffer, Shift, ShiftPattern
+from plant.selectors import require_plant
 from plant.services.calendars import save_calendar_exception, save_overtime_offer
 from plant.services.records import delete_record, save_record
-from plant.views_masterdata import SHIFT_PATTERNS, check_can_edit, require_plant
+from plant.views_masterdata import SHIFT_PATTERNS, check_can_edit
 
 
 @login_required

@@ -13,8 +13,8 @@ from plant import forms, selectors
 from plant.access import access_record
 from plant.errors import RuleViolation
 from plant.models import Changeover, WorkCentre
+from plant.selectors import require_plant
 from plant.services.records import delete_record, save_record
-from plant.views_masterdata import require_plant
 
 
 @login_required

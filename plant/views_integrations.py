@@ -12,10 +12,10 @@ from plant.access import EDIT_MASTER_DATA, access_record, access_token, check_ro
 from plant.errors import DomainError
 from plant.forms_integrations import TokenForm, WebhookForm
 from plant.models import ApiAuditEntry, ApiToken, WebhookDelivery, WebhookSubscription
+from plant.selectors import require_plant
 from plant.services.records import delete_record
 from plant.services.tokens import create_api_token, revoke_api_token
 from plant.services.webhooks import replay_webhook_delivery, save_webhook_subscription
-from plant.views_masterdata import require_plant
 
 
 def _check_manager(request: HttpRequest) -> None:

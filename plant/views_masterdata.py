@@ -21,16 +21,9 @@ from django.urls import reverse
 
 from plant import forms, selectors
 from plant.access import EDIT_MASTER_DATA, access_record, check_role
-from plant.errors import InUse, NotFound, RuleViolation
-from plant.models import Item, Machine, Plant, ProductFamily, ShiftPattern, WorkCentre
+from plant.errors import InUse, RuleViolation
+from plant.models import Item, Machine, ProductFamily, ShiftPattern, WorkCentre
 from plant.services.records import delete_record, save_record
-
-
-def require_plant(request: HttpRequest) -> Plant:
-    plant = selectors.current_plant(request)
-    if plant is None:
-        raise NotFound("You do not belong to any plant.")
-    return plant
 
 
 def check_can_edit(request: HttpRequest) -> None:
@@ -66,7 +59,7 @@ def _list_template(pages: RecordPages, request: HttpRequest) -> str:
 
 @login_required
 def record_list(request: HttpRequest, pages: RecordPages) -> HttpResponse:
-    plant = require_plant(request)
+    plant = selectors.require_plant(request)
     filter_form = pages.filter_form(request.GET or None, plant=plant)
     rows = pages.rows(plant, **filter_form.filters())
     context = {"pages": pages, "filter_form": filter_form, "rows": rows}
@@ -97,7 +90,7 @@ def _save_form(request: HttpRequest, pages: RecordPages, form: Any) -> HttpRespo
 
 @login_required
 def record_create(request: HttpRequest, pages: RecordPages) -> HttpResponse:
-    plant = require_plant(request)
+    plant = selectors.require_plant(request)
     check_can_edit(request)
     instance = pages.model(plant=plant)
     form = pages.form(request.POST or None, instance=instance, plant=plant)

@@ -12,9 +12,9 @@ from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_POST
 
 from plant.access import check_role
-from plant.errors import DomainError, NotFound
-from plant.models import Machine, Plant
-from plant.selectors import current_plant
+from plant.errors import DomainError
+from plant.models import Machine
+from plant.selectors import require_plant
 from scheduling import selectors
 from scheduling.access import PLAN, access_order, access_run, access_scheduled_operation
 from scheduling.forms import OrderForm, PinForm, RunForm
@@ -23,16 +23,9 @@ from scheduling.services.orders import cancel_order, save_order
 from scheduling.services.runs import create_run, publish_run, request_cancel, rerun_with_pin
 
 
-def _plant(request: HttpRequest) -> Plant:
-    plant = current_plant(request)
-    if plant is None:
-        raise NotFound("You do not belong to any plant.")
-    return plant
-
-
 @login_required
 def order_list(request: HttpRequest) -> HttpResponse:
-    plant = _plant(request)
+    plant = require_plant(request)
     orders = ProductionOrder.objects.for_plant(plant).select_related("item")
     status = request.GET.get("status", "open")
     if status == "open":
@@ -55,7 +48,7 @@ def order_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def order_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    plant = _plant(request)
+    plant = require_plant(request)
     order = access_order(request.user, pk, edit=True) if pk else None
     if order is None:
         check_role(request.user, PLAN, "create production orders")
@@ -81,7 +74,7 @@ def order_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def run_list(request: HttpRequest) -> HttpResponse:
-    plant = _plant(request)
+    plant = require_plant(request)
     runs = (
         ScheduleRun.objects.for_plant(plant)
         .select_related("created_by")
@@ -92,7 +85,7 @@ def run_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def run_new(request: HttpRequest) -> HttpResponse:
-    plant = _plant(request)
+    plant = require_plant(request)
     check_role(request.user, PLAN, "plan schedules")
     form = RunForm(request.POST or None, plant=plant)
     if request.method == "POST" and form.is_valid():
@@ -184,7 +177,7 @@ def run_compare(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def dispatch(request: HttpRequest) -> HttpResponse:
-    plant = _plant(request)
+    plant = require_plant(request)
     run = ScheduleRun.objects.for_plant(plant).filter(is_published=True).first()
     machines = list(
         Machine.objects.filter(plant=plant)

@@ -22,9 +22,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from plant.access import has_role
-from plant.errors import DomainError, NotFound
+from plant.errors import DomainError
 from plant.models import Machine, Operation, Plant
-from plant.selectors import current_plant
+from plant.selectors import require_plant
 from scheduling import shop_floor
 from scheduling.access import FLOOR, access_machine, access_order
 from scheduling.errors import OperationRuleViolation, QuantityAboveOrder
@@ -96,9 +96,7 @@ def _machine_page(
 
 @login_required
 def floor_home(request: HttpRequest) -> HttpResponse:
-    plant = current_plant(request)
-    if plant is None:
-        raise NotFound("You do not belong to any plant.")
+    plant = require_plant(request)
     context = {"centres": shop_floor.floor_overview(plant), "plant": plant}
     return render(request, "scheduling/floor/home.html", context)
 

@@ -12,25 +12,16 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from plant.access import check_role, has_role
-from plant.errors import NotFound
-from plant.models import Plant
-from plant.selectors import current_plant
+from plant.selectors import require_plant
 from scheduling import oee, shop_floor
 from scheduling.access import PLAN, access_run
 from scheduling.services.reschedule import reschedule_from_floor
 
 
-def _plant(request: HttpRequest) -> Plant:
-    plant = current_plant(request)
-    if plant is None:
-        raise NotFound("You do not belong to any plant.")
-    return plant
-
-
 @login_required
 def floor_alerts(request: HttpRequest) -> HttpResponse:
     """A banner partial the manager's pages poll: machines down, operations running late."""
-    plant = _plant(request)
+    plant = require_plant(request)
     context = {**shop_floor.floor_alerts(plant), "can_plan": has_role(request.user, PLAN)}
     return render(request, "scheduling/floor/_alerts.html", context)
 
@@ -38,7 +29,7 @@ def floor_alerts(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def floor_reschedule(request: HttpRequest) -> HttpResponse:
-    plant = _plant(request)
+    plant = require_plant(request)
     check_role(request.user, PLAN, "reschedule")
     run = reschedule_from_floor(plant=plant, created_by=request.user)
     messages.info(request, "Rescheduling from the shop floor; compare it with the published one.")
@@ -52,7 +43,7 @@ def run_actuals(request: HttpRequest, pk: int) -> JsonResponse:
 
 @login_required
 def floor_kpis(request: HttpRequest) -> HttpResponse:
-    plant = _plant(request)
+    plant = require_plant(request)
     try:
         days = max(1, min(31, int(request.GET.get("days", "7"))))
     except ValueError:

@@ -10,9 +10,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from plant.access import check_role, has_role
-from plant.errors import DomainError, NotFound
-from plant.models import Plant
-from plant.selectors import current_plant
+from plant.errors import DomainError
+from plant.selectors import require_plant
 from staffing import services
 from staffing.access import MANAGE_OPERATORS, access_operator
 from staffing.errors import PinInvalid
@@ -20,16 +19,9 @@ from staffing.forms import OperatorCreateForm, OperatorForm, PinForm
 from staffing.models import Operator
 
 
-def _plant(request: HttpRequest) -> Plant:
-    plant = current_plant(request)
-    if plant is None:
-        raise NotFound("You do not belong to any plant.")
-    return plant
-
-
 @login_required
 def operator_list(request: HttpRequest) -> HttpResponse:
-    plant = _plant(request)
+    plant = require_plant(request)
     context = {
         "operators": Operator.objects.filter(plant=plant).order_by("badge"),
         "now": timezone.now(),
@@ -40,7 +32,7 @@ def operator_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def operator_create(request: HttpRequest) -> HttpResponse:
-    plant = _plant(request)
+    plant = require_plant(request)
     check_role(request.user, MANAGE_OPERATORS, "manage operators")
     form = OperatorCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
