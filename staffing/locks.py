@@ -1,4 +1,5 @@
-"""Row locks for staffing. Always through here."""
+"""Row locks for staffing. Always through here; each names its rows (`of`), as
+`scheduling.locks` explains."""
 
 from __future__ import annotations
 
@@ -8,6 +9,10 @@ from staffing.models import Operator
 def lock_active_operator(plant_id: int, badge: str) -> Operator | None:
     """The plant's active operator with this badge, locked (a PIN attempt counts on it)."""
     operator: Operator | None = (
-        Operator.objects.select_for_update().active().filter(plant_id=plant_id, badge=badge).first()
+        Operator.objects.select_for_update(of=("self",), no_key=True)
+        .active()
+        .filter(plant_id=plant_id, badge=badge)
+        .order_by()
+        .first()
     )
     return operator

@@ -30,6 +30,7 @@ from plant.api.serializers import ErrorOutput
 from plant.errors import InvalidInput, NotFound
 from plant.models import Item, Plant
 from scheduling.api import order_serializers as s
+from scheduling.locks import lock_orders_by_ref
 from scheduling.models import ProductionOrder, ScheduledOperation
 from scheduling.services.order_sync import OrderRow, order_snapshot, upsert_orders
 from scheduling.services.orders import cancel_order, save_order
@@ -180,12 +181,7 @@ def upsert_order(request: Request, plant: Plant, ref: str, data: dict[str, Any])
     if item is None:
         raise serializers.ValidationError({"item": [f"No item '{data['item']}' in {plant.code}."]})
     with transaction.atomic(durable=True):
-        order = (
-            ProductionOrder.objects.select_for_update()
-            .select_related("item")
-            .filter(plant=plant, external_ref=ref)
-            .first()
-        )
+        order = lock_orders_by_ref(plant, [ref]).first()
         before = order_snapshot(order, order.item.code) if order else None
         order = order or ProductionOrder(plant=plant, external_ref=ref)
         order.item = item

@@ -12,6 +12,7 @@ from django.db import transaction
 from plant.errors import DomainError, RuleViolation
 from plant.models import Item, Plant
 from plant.services.audit import Actor, AuditChange, record_api_writes
+from scheduling.locks import lock_orders_by_ref
 from scheduling.models import ProductionOrder
 from scheduling.services.orders import check_order
 
@@ -67,10 +68,7 @@ def upsert_orders(*, plant: Plant, rows: list[OrderRow], actor: Actor | None) ->
     """
     with transaction.atomic(durable=True):
         stored = {
-            o.external_ref: o
-            for o in ProductionOrder.objects.select_for_update()
-            .filter(plant=plant, external_ref__in=[r.external_ref for r in rows])
-            .select_related("item")
+            o.external_ref: o for o in lock_orders_by_ref(plant, (r.external_ref for r in rows))
         }
         items = {
             i.code: i

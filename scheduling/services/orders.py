@@ -7,6 +7,7 @@ from django.db import transaction
 from plant.errors import RuleViolation, StateConflict
 from plant.models import Item
 from plant.services.records import save_record
+from scheduling.locks import lock_order
 from scheduling.models import ProductionOrder
 
 FINAL_STATUSES = (ProductionOrder.Status.DONE, ProductionOrder.Status.CANCELLED)
@@ -50,7 +51,7 @@ def check_order(*, order: ProductionOrder, stored_status: str | None) -> None:
 
 def cancel_order(*, order: ProductionOrder) -> ProductionOrder:
     with transaction.atomic():
-        order = ProductionOrder.objects.select_for_update().get(pk=order.pk)
+        order = lock_order(order.pk)
         if order.status not in (ProductionOrder.Status.OPEN, ProductionOrder.Status.RELEASED):
             raise StateConflict(
                 f"Order {order.external_ref} is {order.get_status_display().lower()}; "
