@@ -24,11 +24,11 @@ def run_payload(run: ScheduleRun) -> dict[str, object]:
 
 
 def schedule_published(run: ScheduleRun) -> None:
-    emit_event(plant=run.plant, event="schedule.published", payload=run_payload(run))
+    emit_event(plant=run.plant, event="schedule.published", payload=lambda: run_payload(run))
 
 
 def run_finished(run: ScheduleRun) -> None:
-    emit_event(plant=run.plant, event="run.finished", payload=run_payload(run))
+    emit_event(plant=run.plant, event="run.finished", payload=lambda: run_payload(run))
 
 
 def order_payload(order: ProductionOrder) -> dict[str, object]:
@@ -43,12 +43,12 @@ def order_payload(order: ProductionOrder) -> dict[str, object]:
 
 
 def order_completed(order: ProductionOrder) -> None:
-    emit_event(plant=order.plant, event="order.completed", payload=order_payload(order))
+    emit_event(plant=order.plant, event="order.completed", payload=lambda: order_payload(order))
 
 
-def operation_completed(execution: OperationExecution) -> None:
+def operation_payload(execution: OperationExecution) -> dict[str, object]:
     operator = execution.completed_by
-    payload = {
+    return {
         "order": execution.order.external_ref,
         "operation": execution.operation.sequence,
         "operation_name": execution.operation.name,
@@ -59,7 +59,14 @@ def operation_completed(execution: OperationExecution) -> None:
         "actual_end": execution.actual_end,
         "operator": operator.badge if operator else None,
     }
-    emit_event(plant=execution.order.plant, event="operation.completed", payload=payload)
+
+
+def operation_completed(execution: OperationExecution) -> None:
+    emit_event(
+        plant=execution.order.plant,
+        event="operation.completed",
+        payload=lambda: operation_payload(execution),
+    )
 
 
 def connect() -> None:

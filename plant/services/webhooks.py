@@ -15,6 +15,7 @@ import secrets
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -54,11 +55,15 @@ def save_webhook_subscription(
     return subscription
 
 
-def emit_event(*, plant: Plant, event: str, payload: dict[str, Any]) -> list[WebhookDelivery]:
+def emit_event(
+    *, plant: Plant, event: str, payload: dict[str, Any] | Callable[[], dict[str, Any]]
+) -> list[WebhookDelivery]:
     """Queue `event` for every active subscription of the plant that listens to it.
 
     May be called inside the caller's transaction: the rows commit with it and the tasks are
-    enqueued only after commit. `payload` must be JSON-serialisable (datetimes are fine).
+    enqueued only after commit. `payload` must be JSON-serialisable (datetimes are fine); a
+    callable is called only when some subscription listens (a tablet's completion then costs
+    one query when nobody does).
     """
     if event not in EVENT_NAMES:
         raise RuleViolation(f"Unknown webhook event '{event}'.")
@@ -67,7 +72,10 @@ def emit_event(*, plant: Plant, event: str, payload: dict[str, Any]) -> list[Web
         for s in WebhookSubscription.objects.filter(plant=plant, is_active=True)
         if event in s.events
     ]
-    data = json.loads(json.dumps(payload, cls=DjangoJSONEncoder))
+    if not listening:
+        return []
+    raw = payload() if callable(payload) else payload
+    data = json.loads(json.dumps(raw, cls=DjangoJSONEncoder))
     with transaction.atomic():
         deliveries = [_new_delivery(s, event, data, plant.code) for s in listening]
     return deliveries

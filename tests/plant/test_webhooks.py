@@ -84,6 +84,20 @@ def test_only_subscribers_of_the_event_in_that_plant_get_it(plant, other_plant) 
         emit_event(plant=plant, event="order.exploded", payload={})
 
 
+def test_a_payload_given_as_a_function_is_built_only_when_someone_listens(plant) -> None:  # type: ignore[no-untyped-def]
+    built: list[str] = []
+
+    def payload() -> dict[str, str]:
+        built.append("built")
+        return {"order": "SO-1"}
+
+    assert emit_event(plant=plant, event="order.completed", payload=payload) == []
+    assert built == []
+    subscribe(plant, "https://erp.example.com/b", events=["order.completed"])
+    (delivery,) = emit_event(plant=plant, event="order.completed", payload=payload)
+    assert built == ["built"] and delivery.payload["data"] == {"order": "SO-1"}
+
+
 def test_deliveries_are_enqueued_only_after_commit(
     plant, monkeypatch, django_capture_on_commit_callbacks
 ) -> None:  # type: ignore[no-untyped-def]
