@@ -10,10 +10,14 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import http.client
+import ipaddress
 import json
 import secrets
+import ssl
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Callable
 from typing import Any
@@ -29,6 +33,83 @@ from plant.models.integrations import WEBHOOK_EVENTS
 
 EVENT_NAMES = frozenset(name for name, _ in WEBHOOK_EVENTS)
 Status = WebhookDelivery.Status
+
+
+def refused_host(host: str) -> str:
+    """Why webhooks may not go to `host` ("" when they may). Unless WEBHOOK_ALLOW_PRIVATE,
+    a subscription may not point at this server's own network: loopback, private, link-local
+    (cloud metadata), reserved or unspecified addresses, or `localhost`. A name is checked
+    again on every delivery against the address actually connected to (`_GuardedHTTP*`)."""
+    if settings.WEBHOOK_ALLOW_PRIVATE:
+        return ""
+    if not host:
+        return "has no host"
+    if host.lower() == "localhost" or host.lower().endswith(".localhost"):
+        return "points at this server (localhost)"
+    try:
+        address = ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return ""  # a name: checked when connecting
+    return refused_address(address)
+
+
+def refused_address(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str:
+    if settings.WEBHOOK_ALLOW_PRIVATE:
+        return ""
+    mapped = getattr(address, "ipv4_mapped", None)
+    address = mapped or address
+    if (
+        address.is_private
+        or address.is_loopback
+        or address.is_link_local
+        or address.is_reserved
+        or address.is_multicast
+        or address.is_unspecified
+    ):
+        return f"points at a private or internal address ({address})"
+    return ""
+
+
+class RefusedAddress(OSError):
+    pass
+
+
+def _check_peer(sock: Any) -> None:
+    refused = refused_address(ipaddress.ip_address(sock.getpeername()[0]))
+    if refused:
+        sock.close()
+        raise RefusedAddress(f"refused: the host {refused}")
+
+
+_TLS = ssl.create_default_context()
+
+
+class _GuardedHTTPConnection(http.client.HTTPConnection):
+    def connect(self) -> None:
+        super().connect()
+        _check_peer(self.sock)  # before a byte of the request is sent
+
+
+class _GuardedHTTPSConnection(http.client.HTTPSConnection):
+    def connect(self) -> None:
+        # the TCP connection first, checked, then TLS over it (http.client's own order)
+        http.client.HTTPConnection.connect(self)
+        _check_peer(self.sock)
+        host = getattr(self, "_tunnel_host", None) or self.host  # a proxy's CONNECT target
+        self.sock = _TLS.wrap_socket(self.sock, server_hostname=host)
+
+
+class _GuardedHTTPHandler(urllib.request.HTTPHandler):
+    def http_open(self, req: urllib.request.Request) -> Any:
+        return self.do_open(_GuardedHTTPConnection, req)
+
+
+class _GuardedHTTPSHandler(urllib.request.HTTPSHandler):
+    def https_open(self, req: urllib.request.Request) -> Any:
+        return self.do_open(_GuardedHTTPSConnection, req, context=_TLS)
+
+
+_OPENER = urllib.request.build_opener(_GuardedHTTPHandler, _GuardedHTTPSHandler)
 
 
 def sign(*, secret: str, timestamp: str, body: bytes) -> str:
@@ -49,6 +130,9 @@ def save_webhook_subscription(
         )
     if not url.startswith(("https://", "http://")):
         raise RuleViolation("The URL must be http or https.", detail={"url": ["Not http(s)."]})
+    refused = refused_host(urllib.parse.urlsplit(url).hostname or "")
+    if refused:
+        raise RuleViolation(f"The URL {refused}.", detail={"url": [refused.capitalize() + "."]})
     subscription = subscription or WebhookSubscription(plant=plant, secret=secrets.token_hex(32))
     subscription.url, subscription.events = url, sorted(set(events))
     subscription.save()
@@ -158,7 +242,7 @@ def _post(delivery: WebhookDelivery) -> dict[str, Any]:
     started = time.monotonic()
     code, excerpt, error = None, b"", ""
     try:
-        with urllib.request.urlopen(request, timeout=settings.WEBHOOK_TIMEOUT_S) as response:
+        with _OPENER.open(request, timeout=settings.WEBHOOK_TIMEOUT_S) as response:
             code, excerpt = response.status, response.read(500)
     except urllib.error.HTTPError as failure:
         code, excerpt = failure.code, failure.read(500)

@@ -122,3 +122,45 @@ def test_replay_sends_the_same_payload_as_a_new_delivery(plant) -> None:  # type
     assert again.replay_of == delivery and again.pk != delivery.pk
     assert server.received[0]["body"] == server.received[1]["body"]
     assert server.received[1]["headers"]["X-Takt-Delivery"] == str(again.pk)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:8000/hook",
+        "http://localhost/hook",
+        "http://10.1.2.3/hook",
+        "http://192.168.0.10/hook",
+        "http://169.254.169.254/latest/meta-data/",  # cloud metadata
+        "http://[::1]:8080/hook",
+        "http://[::ffff:127.0.0.1]/hook",
+        "http://0.0.0.0/hook",
+    ],
+)
+def test_a_webhook_into_this_servers_own_network_is_refused(plant, settings, url) -> None:  # type: ignore[no-untyped-def]
+    settings.WEBHOOK_ALLOW_PRIVATE = False
+    with pytest.raises(RuleViolation) as refused:
+        subscribe(plant, url)
+    assert "url" in refused.value.detail
+    assert "private or internal" in str(refused.value) or "localhost" in str(refused.value)
+
+
+def test_a_public_address_or_a_name_is_accepted(plant, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.WEBHOOK_ALLOW_PRIVATE = False
+    assert subscribe(plant, "https://erp.example.com/takt").pk
+    assert subscribe(plant, "http://93.184.215.14/takt").pk
+
+
+def test_a_name_that_leads_into_the_private_network_is_refused_when_connecting(
+    plant, settings
+) -> None:  # type: ignore[no-untyped-def]
+    """A name may resolve anywhere, and again differently later: the address actually
+    connected to is checked before the request is sent, so the receiver gets nothing."""
+    with receiver() as server:
+        sub = subscribe(plant, server.url)  # allowed while WEBHOOK_ALLOW_PRIVATE
+        (delivery,) = emit_event(plant=plant, event="schedule.published", payload={})
+        settings.WEBHOOK_ALLOW_PRIVATE = False
+        attempt_webhook_delivery(delivery_id=str(delivery.pk))
+        assert server.received == []
+    attempt = sub.deliveries.get().log.get()
+    assert attempt.status_code is None and "refused" in attempt.error
