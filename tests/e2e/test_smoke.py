@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 
 import pytest
+from playwright.sync_api import expect
 
 from plant.models import Item
 from tests.e2e.conftest import log_in
@@ -75,3 +76,34 @@ def test_a_manager_adds_an_operation_row_and_filters_machines_with_htmx(
     page.wait_for_function(f"() => document.querySelectorAll('li.op-edit').length > {before}")
     page.screenshot(path=str(screenshots / "tablet-landscape-routing-added.png"), full_page=True)
     context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_main_navigation_fits_one_row_and_its_groups_lead_to_their_pages(
+    live_server, browser, screenshots, demo_plant
+) -> None:  # type: ignore[no-untyped-def]
+    for viewport_name in ("tablet-landscape", "tablet-portrait"):
+        context = browser.new_context(viewport=VIEWPORTS[viewport_name])
+        page = context.new_page()
+        log_in(page, live_server)
+        nav = page.locator("nav.mainnav")
+        entries = nav.locator(":scope > a, :scope > details > summary")
+        tops = {round(entries.nth(i).bounding_box()["y"]) for i in range(entries.count())}
+        assert len(tops) == 1, f"the navigation wraps at {viewport_name}: rows at {tops}"
+        nav.get_by_text("Planning").click()
+        orders = nav.get_by_role("link", name="Orders")
+        assert orders.is_visible() and not nav.get_by_text("Operators").is_visible()
+        page.screenshot(path=str(screenshots / f"{viewport_name}-nav-planning.png"))
+        nav.get_by_text("Shop floor").click()  # opening one group closes the other
+        expect(orders).to_be_hidden()
+        expect(nav.get_by_text("Operators")).to_be_visible()
+        page.keyboard.press("Escape")
+        expect(nav.get_by_text("Operators")).to_be_hidden()
+        nav.get_by_text("Planning").click()
+        orders.click()
+        page.wait_for_url("**/orders/**")
+        summary = nav.locator("summary", has_text="Planning")
+        assert "current" in (summary.get_attribute("class") or "")
+        assert_no_horizontal_overflow(page, f"orders @ {viewport_name}")
+        context.close()
