@@ -78,9 +78,10 @@ bench-gantt: $(STAMP) assets
 ## 50 tablets posting WIP events to gunicorn + PostgreSQL, then an audit of every quantity.
 ## Needs DATABASE_URL=postgres://…; not part of `bench` (it needs PostgreSQL).
 FLOOR_SECONDS ?= 60
+FLOOR_THINK ?= 1
 bench-floor: $(STAMP)
 	@mkdir -p bench-results
-	$(PY) -m scheduling.bench_floor --tablets 50 --seconds $(FLOOR_SECONDS) --json bench-results/floor.json
+	$(PY) -m scheduling.bench_floor --tablets 50 --think $(FLOOR_THINK) --seconds $(FLOOR_SECONDS) --json bench-results/floor.json
 
 ## Needs PostgreSQL: DATABASE_URL=postgres://… make bench-api (uses a throwaway test_ database).
 bench-api: $(STAMP)

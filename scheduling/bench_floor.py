@@ -357,7 +357,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--tablets", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=60)
-    parser.add_argument("--think", type=float, default=0.25, help="mean pause between taps (s)")
+    parser.add_argument(
+        "--think", type=float, default=1.0, help="mean pause between a tablet's taps (s)"
+    )
     parser.add_argument("--retry-rate", type=float, default=0.2)
     parser.add_argument("--orders-per-tablet", type=int, default=400)
     parser.add_argument(
