@@ -104,3 +104,20 @@ def erp_client(erp_token):  # type: ignore[no-untyped-def]
     from tests.factories.tokens import bearer
 
     return Client(**bearer(erp_token))
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+    """pytest-django's test database, and at the end, before it is dropped, any session still
+    connected to it (a Celery worker's or live server's thread) is ended: otherwise PostgreSQL
+    refuses the drop and the run ends with a teardown warning."""
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
