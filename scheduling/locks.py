@@ -3,30 +3,19 @@
 Shop-floor events lock the machine first, then the executions on it, then their orders, so
 two tablets acting on one machine queue behind each other and never deadlock.
 
-Every lock names the rows it takes (`of`) and takes them FOR NO KEY UPDATE. A model's
-default ordering joins the plant (`plant__code`), and a bare FOR UPDATE over a join locks
-the joined plant's row too: every event and order upsert in a plant then queued behind each
-other, and each insert's foreign-key check on the plant (FOR KEY SHARE) waited as well. NO
-KEY UPDATE still excludes another NO KEY UPDATE of the same row, but lets rows that refer
-to it be inserted meanwhile.
+Each lock goes through `plant.locks.locking` (its own rows only, FOR NO KEY UPDATE).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, TypeVar
+from typing import Any
 
-from django.db.models import Model, QuerySet, Subquery
+from django.db.models import QuerySet, Subquery
 
+from plant.locks import locking
 from plant.models import Machine, Plant
 from scheduling.models import OperationExecution, ProductionOrder, ScheduleRun
-
-M = TypeVar("M", bound=Model)
-
-
-def locking(queryset: QuerySet[M], *also: str) -> QuerySet[M]:
-    """`queryset` locking its own rows (and the related rows named in `also`) only."""
-    return queryset.select_for_update(of=("self", *also), no_key=True)
 
 
 def lock_runs(run_ids: list[int]) -> list[ScheduleRun]:
