@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Mapping
 
@@ -42,6 +43,8 @@ class Incumbent:
         self.time_to_best: float | None = None
         self.bound: int | None = None
         self.history: list[tuple[float, int]] = []
+        # the tabu search offers from its own thread, beside CP-SAT's callbacks
+        self.lock = threading.RLock()
 
     def elapsed(self) -> float:
         return time.monotonic() - self.started
@@ -54,6 +57,10 @@ class Incumbent:
         """Keep `slots` if strictly better; True when kept."""
         comps = comps if comps is not None else self.c.components(slots)
         key = objective_key(self.c.problem.objective, comps)
+        with self.lock:
+            return self._keep(slots, source, comps, key)
+
+    def _keep(self, slots: list[Slot], source: str, comps: dict[str, int], key: Key) -> bool:
         if self.key is not None and key >= self.key:
             return False
         now = self.elapsed()
@@ -72,9 +79,14 @@ class Incumbent:
         return True
 
     def set_bound(self, bound: int) -> None:
-        if self.bound is None or bound > self.bound:
-            self.bound = bound
-            self.report()
+        with self.lock:
+            if self.bound is None or bound > self.bound:
+                self.bound = bound
+                self.report()
+
+    def reached_bound(self) -> bool:
+        """The best schedule meets the lower bound: it is optimal."""
+        return self.key is not None and self.bound is not None and self.key[0] <= self.bound
 
     def gap(self) -> float | None:
         if self.key is None or self.bound is None:

@@ -1,0 +1,386 @@
+"""Tabu search on the critical path, for job shops that minimise the makespan alone.
+
+The schedule is the order of the operations on each machine; the start times follow as the
+longest paths of the graph of job and machine arcs (every operation as early as its job and
+machine predecessors allow). Only a change to a critical block (a run of the critical path on
+one machine) can shorten the makespan, so a move takes the first or last operation of a block
+to another place in it, or an inner one to its start or end (the N7 neighbourhood of Zhang et
+al., after Balas and Vazacopoulos), wherever a test on heads and tails shows it cannot close a
+cycle. Each move is scored by the longest path through the moved run, with the heads and tails
+outside it taken as they were (an estimate, O(run)); the best move that is not tabu is made,
+or a tabu one that would beat the best schedule, and the order it reversed stays tabu for a
+randomised tenure. When the best stops improving, the search goes back to it and perturbs it.
+
+Pure Python: one iteration recomputes every head and tail, O(operations).
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Shop:
+    """A job shop: per operation its machine, its time, its job neighbours and its release."""
+
+    machine: Sequence[int]
+    duration: Sequence[int]
+    job_prev: Sequence[int]  # -1 for a job's first operation
+    job_next: Sequence[int]  # -1 for a job's last operation
+    release: Sequence[int]  # earliest start (the job's release on its first operation)
+    n_machines: int
+
+
+@dataclass(slots=True)
+class TabuResult:
+    makespan: int
+    starts: list[int]
+    sequences: list[list[int]]
+    iterations: int
+
+
+class _Graph:
+    """Machine sequences as linked lists, with heads (earliest starts) and tails."""
+
+    def __init__(self, shop: Shop, sequences: Sequence[Sequence[int]]) -> None:
+        n = len(shop.duration)
+        self.shop = shop
+        self.mp = [-1] * n
+        self.ms = [-1] * n
+        self.first = [-1] * shop.n_machines
+        for m, seq in enumerate(sequences):
+            if seq:
+                self.first[m] = seq[0]
+            for a, b in itertools.pairwise(seq):
+                self.ms[a] = b
+                self.mp[b] = a
+        self.r = [0] * n
+        self.q = [0] * n
+        self.order: list[int] = []
+
+    def sequences(self) -> list[list[int]]:
+        out = []
+        for m in range(self.shop.n_machines):
+            seq = []
+            o = self.first[m]
+            while o >= 0:
+                seq.append(o)
+                o = self.ms[o]
+            out.append(seq)
+        return out
+
+    def evaluate(self) -> int:
+        """Heads, tails and the makespan; the topological order is kept in `order`."""
+        shop = self.shop
+        p = shop.duration
+        jp, jn = shop.job_prev, shop.job_next
+        mp, ms = self.mp, self.ms
+        r = list(shop.release)
+        indeg = [(a >= 0) + (b >= 0) for a, b in zip(jp, mp, strict=True)]
+        stack = [o for o, d in enumerate(indeg) if d == 0]
+        order: list[int] = []
+        push = stack.append
+        pop = stack.pop
+        add = order.append
+        while stack:
+            o = pop()
+            add(o)
+            e = r[o] + p[o]
+            s = jn[o]
+            if s >= 0:
+                if r[s] < e:
+                    r[s] = e
+                indeg[s] -= 1
+                if not indeg[s]:
+                    push(s)
+            s = ms[o]
+            if s >= 0:
+                if r[s] < e:
+                    r[s] = e
+                indeg[s] -= 1
+                if not indeg[s]:
+                    push(s)
+        if len(order) != len(p):
+            raise ValueError("the machine sequences contradict the routings (a cycle)")
+        q = [0] * len(p)
+        cmax = 0
+        for o in reversed(order):
+            t = 0
+            s = jn[o]
+            if s >= 0:
+                t = q[s] + p[s]
+            s = ms[o]
+            if s >= 0:
+                u = q[s] + p[s]
+                if u > t:
+                    t = u
+            q[o] = t
+            if r[o] + p[o] + t > cmax:
+                cmax = r[o] + p[o] + t
+        self.r, self.q, self.order = r, q, order
+        return cmax
+
+    def critical_blocks(self, cmax: int, rng: random.Random) -> list[list[int]]:
+        """One critical path, cut into machine blocks (ties broken at random)."""
+        p = self.shop.duration
+        r, q = self.r, self.q
+        ends = [o for o in range(len(p)) if r[o] + p[o] == cmax and q[o] == 0]
+        u = rng.choice(ends)
+        path = [u]
+        jp, mp = self.shop.job_prev, self.mp
+        while True:
+            a, b = mp[u], jp[u]
+            ca = a >= 0 and r[a] + p[a] == r[u]
+            cb = b >= 0 and r[b] + p[b] == r[u]
+            if ca and cb:
+                u = a if rng.random() < 0.5 else b
+            elif ca:
+                u = a
+            elif cb:
+                u = b
+            else:
+                break
+            path.append(u)
+        path.reverse()
+        blocks: list[list[int]] = []
+        ms = self.ms
+        for o in path:
+            if blocks and ms[blocks[-1][-1]] == o:
+                blocks[-1].append(o)
+            else:
+                blocks.append([o])
+        return blocks
+
+    def estimate(self, old: list[int], seg: list[int]) -> int:
+        """Estimated makespan once the machine run `old` is put in the order `seg`.
+
+        The longest path through the run, with the heads and tails outside it taken as they
+        are (they may change: the estimate is neither a bound nor exact).
+        """
+        shop = self.shop
+        p, rel, jp, jn = shop.duration, shop.release, shop.job_prev, shop.job_next
+        r, q = self.r, self.q
+        a = self.mp[old[0]]
+        t = r[a] + p[a] if a >= 0 else 0
+        heads = []
+        for o in seg:
+            h = rel[o]
+            if t > h:
+                h = t
+            x = jp[o]
+            if x >= 0 and r[x] + p[x] > h:
+                h = r[x] + p[x]
+            heads.append(h)
+            t = h + p[o]
+        b = self.ms[old[-1]]
+        t = q[b] + p[b] if b >= 0 else 0
+        worst = 0
+        for k in range(len(seg) - 1, -1, -1):
+            o = seg[k]
+            x = jn[o]
+            tail = t
+            if x >= 0 and q[x] + p[x] > tail:
+                tail = q[x] + p[x]
+            t = tail + p[o]
+            if heads[k] + t > worst:
+                worst = heads[k] + t
+        return worst
+
+    def relink(self, old: list[int], new: list[int]) -> None:
+        """Put the machine run `old` (consecutive, in order) in the order `new`."""
+        mp, ms = self.mp, self.ms
+        a, b = mp[old[0]], ms[old[-1]]
+        if a >= 0:
+            ms[a] = new[0]
+        else:
+            self.first[self.shop.machine[new[0]]] = new[0]
+        prev = a
+        for o in new:
+            mp[o] = prev
+            if prev >= 0:
+                ms[prev] = o
+            prev = o
+        ms[prev] = b
+        if b >= 0:
+            mp[b] = prev
+
+
+Move = tuple[list[int], list[int], int, bool]  # (old run, new run, moved op, forward)
+
+
+def neighbourhood(g: _Graph, blocks: list[list[int]]) -> list[Move]:
+    """Insertions within critical blocks (N6/N7 of Balas-Vazacopoulos and Zhang et al.).
+
+    The first and last operations of a block move to every other place in it, and every inner
+    operation moves to its start and its end, where that cannot close a cycle.
+    """
+    p, jp, jn = g.shop.duration, g.shop.job_prev, g.shop.job_next
+    r, q = g.r, g.q
+    out: list[Move] = []
+    seen: set[tuple[int, ...]] = set()
+    for block in blocks:
+        k = len(block) - 1
+        if k < 1:
+            continue
+        pairs = [(0, j) for j in range(1, k + 1)] + [(k, j) for j in range(k)]
+        pairs += [(i, k) for i in range(1, k)] + [(i, 0) for i in range(1, k)]
+        for i, j in pairs:
+            u = block[i]
+            adjacent = abs(i - j) == 1  # swapping neighbours on a critical path is always safe
+            if j > i:  # u runs after block[j]
+                v = block[j]
+                x = jn[u]
+                if not adjacent and x >= 0 and q[v] + p[v] < q[x] + p[x]:
+                    continue
+                old = block[i : j + 1]
+                new = [*old[1:], u]
+            else:  # u runs before block[j]
+                v = block[j]
+                x = jp[u]
+                if not adjacent and x >= 0 and r[v] + p[v] < r[x] + p[x]:
+                    continue
+                old = block[j : i + 1]
+                new = [u, *old[:-1]]
+            key = tuple(new)
+            if key in seen:
+                continue
+            seen.add(key)
+            out.append((old, new, u, j > i))
+    return out
+
+
+def tabu_search(
+    shop: Shop,
+    sequences: Sequence[Sequence[int]],
+    *,
+    deadline: float,
+    seed: int = 0,
+    lower_bound: int = 0,
+    on_improvement: Callable[[int, list[int]], None] | None = None,
+    should_stop: Callable[[], bool] | None = None,
+    incoming: Callable[[], tuple[int, list[list[int]]] | None] | None = None,
+    report_every_s: float = 0.2,
+    max_iterations: int | None = None,
+) -> TabuResult:
+    """Improve `sequences` (per machine, operation indexes) until `deadline` (monotonic).
+
+    `on_improvement(makespan, starts)` sees new best schedules, at most every
+    `report_every_s` and always the last one. `incoming()`, polled every few milliseconds, may
+    hand over a schedule found elsewhere (makespan, sequences); a better one than the search's
+    own best is taken up. Stops at `lower_bound`, or when no move is left (the critical path
+    is one block or one job: optimal).
+    """
+    rng = random.Random(seed)
+    g = _Graph(shop, sequences)
+    cmax = g.evaluate()
+    best = cmax
+    best_seqs = g.sequences()
+    best_r = list(g.r)
+    reported = best
+    last_report = time.monotonic()
+    n = len(shop.duration)
+    tenure_lo = 8 + n // (2 * max(1, shop.n_machines))
+    tenure_hi = tenure_lo + max(4, tenure_lo // 2)
+    patience = max(500, 4 * n)
+    tabu: dict[tuple[int, int], int] = {}
+    it = 0
+    since = 0
+
+    def report() -> None:
+        nonlocal reported, last_report
+        if on_improvement is not None and best < reported:
+            on_improvement(best, best_r)
+        reported = best
+        last_report = time.monotonic()
+
+    while best > lower_bound:
+        if it & 15 == 0:
+            now = time.monotonic()
+            if now >= deadline or (should_stop is not None and should_stop()):
+                break
+            if best < reported and now - last_report >= report_every_s:
+                report()
+            offer = incoming() if incoming is not None else None
+            if offer is not None and offer[0] < best:
+                g = _Graph(shop, offer[1])
+                cmax = g.evaluate()
+                best, reported = cmax, cmax
+                best_seqs = g.sequences()
+                best_r = list(g.r)
+                tabu.clear()
+                since = 0
+        if max_iterations is not None and it >= max_iterations:
+            break
+        it += 1
+        cands = neighbourhood(g, g.critical_blocks(cmax, rng))
+        if not cands:
+            break  # every block is one operation: the path is one job's chain, a lower bound
+        scored = []
+        for mv in cands:
+            old, new, u, forward = mv
+            est = g.estimate(old, new)
+            if est >= best and _is_tabu(tabu, it, old, u, forward):
+                continue
+            scored.append((est, rng.random(), mv))
+        if scored:
+            scored.sort()
+            order = [mv for _, _, mv in scored]
+        else:
+            order = [rng.choice(cands)]
+        for old, new, u, forward in order:
+            g.relink(old, new)
+            try:
+                cmax = g.evaluate()
+            except ValueError:
+                g.relink(new, old)  # a cycle: the heads and tails are still the old ones
+                continue
+            expiry = it + rng.randint(tenure_lo, tenure_hi)
+            for y in old:
+                if y != u:
+                    tabu[(u, y) if forward else (y, u)] = expiry
+            break
+        if len(tabu) > 20 * n:
+            tabu = {k: e for k, e in tabu.items() if e > it}
+        if cmax < best:
+            best = cmax
+            best_seqs = g.sequences()
+            best_r = list(g.r)
+            since = 0
+        else:
+            since += 1
+            if since > patience:
+                g = _restart(shop, best_seqs, rng, tabu)
+                cmax = g.evaluate()
+                since = 0
+    report()
+    return TabuResult(makespan=best, starts=best_r, sequences=best_seqs, iterations=it)
+
+
+def _is_tabu(tabu: dict[tuple[int, int], int], it: int, old: list[int], u: int, fwd: bool) -> bool:
+    """Would the move bring back an order of two operations that a recent move reversed?"""
+    return any(y != u and tabu.get((y, u) if fwd else (u, y), 0) > it for y in old)
+
+
+def _restart(
+    shop: Shop, seqs: list[list[int]], rng: random.Random, tabu: dict[tuple[int, int], int]
+) -> _Graph:
+    """The best schedule with a few random critical swaps, and an empty tabu list."""
+    g = _Graph(shop, seqs)
+    cmax = g.evaluate()
+    for _ in range(rng.randint(2, 6)):
+        cands = neighbourhood(g, g.critical_blocks(cmax, rng))
+        if not cands:
+            break
+        old, new, _, _ = rng.choice(cands)
+        g.relink(old, new)
+        try:
+            cmax = g.evaluate()
+        except ValueError:
+            g.relink(new, old)
+            cmax = g.evaluate()
+    tabu.clear()
+    return g

@@ -1,0 +1,119 @@
+"""The critical-path tabu search and its race with CP-SAT on plain job shops."""
+
+from __future__ import annotations
+
+import random
+import time
+
+import pytest
+
+from scheduling.solver import Machine, Problem, Solution, Window, solve, verify
+from scheduling.solver.compiled import Compiled
+from scheduling.solver.dispatch import dispatch
+from scheduling.solver.generate import generate_fjsp, generate_jsp
+from scheduling.solver.jobshop import as_shop, slots_of
+from scheduling.solver.tabu import Shop, _Graph, neighbourhood, tabu_search
+
+from .builders import MAKESPAN, job, machine, op
+
+
+def _start(c: Compiled) -> list[list[int]]:
+    slots = dispatch(c, "spt")
+    assert slots is not None
+    return c.sequences(slots)
+
+
+def _shop(c: Compiled) -> Shop:
+    shop = as_shop(c)
+    assert shop is not None
+    return shop
+
+
+def _optimum(problem: Problem) -> int:
+    solution = solve(problem, time_limit_s=20, strategy="full")
+    assert solution.status == "optimal"
+    assert solution.objective is not None
+    return solution.objective
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_every_move_of_the_neighbourhood_keeps_the_schedule_acyclic(
+    seed: int,
+) -> None:
+    c = Compiled(generate_jsp(12, 6, seed))
+    shop = _shop(c)
+    g = _Graph(shop, _start(c))
+    rng = random.Random(seed)
+    tried = 0
+    for _ in range(30):
+        cmax = g.evaluate()
+        cands = neighbourhood(g, g.critical_blocks(cmax, rng))
+        for old, new, _, _ in cands:
+            assert g.estimate(old, new) > 0
+            g.relink(old, new)
+            g.evaluate()  # raises on a cycle
+            g.relink(new, old)
+            assert g.evaluate() == cmax
+            tried += 1
+        if not cands:
+            break
+        old, new, _, _ = rng.choice(cands)
+        g.relink(old, new)
+    assert tried > 20
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_the_search_reaches_the_proven_optimum_of_small_shops(seed: int) -> None:
+    problem = generate_jsp(6, 4, seed)
+    c = Compiled(problem)
+    result = tabu_search(_shop(c), _start(c), deadline=time.monotonic() + 30, max_iterations=3000)
+    assert result.makespan == _optimum(problem)
+    schedule = slots_of(c, result.starts)
+    assert max(s[3] for s in schedule) == result.makespan
+    assert verify(problem, Solution("feasible", c.assignments(schedule), None, None, None)) == []
+
+
+def test_releases_and_routing_setups_are_kept() -> None:
+    problem = Problem(
+        horizon=1_000,
+        machines=(machine("A"), machine("B")),
+        jobs=(
+            job("J1", op("J1-1", ("A", 10, 5)), op("J1-2", ("B", 20)), release=30),
+            job("J2", op("J2-1", ("B", 15)), op("J2-2", ("A", 10, 2))),
+            job("J3", op("J3-1", ("A", 7)), op("J3-2", ("B", 9, 1)), release=12),
+        ),
+        objective=MAKESPAN,
+    )
+    c = Compiled(problem)
+    result = tabu_search(_shop(c), _start(c), deadline=time.monotonic() + 5, max_iterations=500)
+    schedule = slots_of(c, result.starts)
+    assert verify(problem, Solution("feasible", c.assignments(schedule), None, None, None)) == []
+    assert result.makespan == _optimum(problem)
+
+
+def test_only_plain_job_shops_that_minimise_the_makespan_are_raced() -> None:
+    assert as_shop(Compiled(generate_jsp(5, 3, 0))) is not None
+    assert as_shop(Compiled(generate_fjsp(5, 3, 0))) is None  # alternative machines
+    plain = generate_jsp(5, 3, 0)
+    shifts = Problem(
+        horizon=plain.horizon,
+        machines=tuple(
+            Machine(m.id, m.name, available=(Window(0, plain.horizon // 2),))
+            for m in plain.machines
+        ),
+        jobs=plain.jobs,
+        objective=plain.objective,
+    )
+    assert as_shop(Compiled(shifts)) is None
+    tardiness = Problem(horizon=plain.horizon, machines=plain.machines, jobs=plain.jobs)
+    assert as_shop(Compiled(tardiness)) is None
+
+
+def test_a_long_shop_is_proven_optimal_at_its_machine_load_well_before_the_limit() -> None:
+    problem = generate_jsp(40, 5, 3)
+    started = time.monotonic()
+    solution = solve(problem, time_limit_s=60)
+    assert time.monotonic() - started < 20
+    assert solution.status == "optimal"
+    assert solution.objective == solution.bound
+    assert verify(problem, solution) == []
