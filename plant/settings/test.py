@@ -39,3 +39,9 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # The webhook tests' receiver listens on loopback; the guard's own tests turn this off.
 WEBHOOK_ALLOW_PRIVATE = True
+
+# SQLite tests use a file, not the default shared-cache memory database: there a reader
+# holding a table makes a writer in another thread (a solve's worker) fail at once with
+# "database table is locked", where a file waits out the lock (the 20 s timeout above).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}  # noqa: F405
