@@ -321,6 +321,7 @@ def bench_random(args: argparse.Namespace, out: Callable[[str], None]) -> list[d
         ("jsp-100x20", generate_jsp(100, 20, 1)),
         ("jsp-50x15", generate_jsp(50, 15, 2)),
         ("fjsp-60x10", generate_fjsp(60, 10, 3)),
+        ("fjsp-200x20", generate_fjsp(200, 20, 2)),
     ]
     records: list[dict[str, object]] = []
     out(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import threading
 from collections.abc import Callable
 
@@ -94,6 +95,10 @@ def run(
         done.set()
         watcher.join()
     status = _STATUS.get(code, "unknown")
+    if status == "unknown" and math.isfinite(solver.best_objective_bound):
+        # No solution (often: none better than the upper bound put on the model) but a bound
+        # valid for every schedule within that limit, which the incumbent is.
+        return Result(status, None, math.ceil(solver.best_objective_bound - 1e-6))
     if status not in ("optimal", "feasible"):
         return Result(status, None, None)
     bound = round(solver.best_objective_bound)

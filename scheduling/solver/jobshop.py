@@ -1,18 +1,19 @@
 """Plain job shops that minimise the makespan: a tabu search races CP-SAT's whole model.
 
-A plain job shop has one machine per operation, machines that are always available, no
-changeovers, lags or frozen work, and the makespan as the whole objective. There the
-critical-path tabu search (`tabu.py`) is far ahead of CP-SAT on large shops (it reaches the
-machine-load bound of a 100 x 20 Taillard-style shop within a second, where CP-SAT is 2%
-above it after 30 s) and CP-SAT is ahead on small square ones, which it can prove. Both run
-at once: the search in a thread (CP-SAT releases the interpreter while it solves), each
-taking up the other's better schedules, until either proves the best schedule optimal.
+A plain job shop (flexible or not) has machines that are always available, no changeovers,
+lags or frozen work, and the makespan as the whole objective. There the critical-path tabu
+search (`tabu.py`) is far ahead of CP-SAT on large and on long shops (it reaches the
+machine-load bound of a 100 x 20 Taillard-style shop within two seconds, where CP-SAT is 2%
+above it after 30 s), and CP-SAT is ahead on small square ones, which it can prove. Both run
+at once: the search in a thread (CP-SAT releases the interpreter while it solves), each taking
+up the other's better schedules, until one proves the best schedule optimal or time is up.
 """
 
 from __future__ import annotations
 
 import itertools
 import threading
+import time
 from collections.abc import Callable
 
 from .compiled import Compiled, Slot
@@ -20,9 +21,12 @@ from .incumbent import Incumbent
 from .model import COMPONENTS
 from .tabu import Shop, tabu_search
 
+# Share of the time limit after which a search that no longer finds the best schedule stops.
+IDLE_SHARE = 0.1
+
 
 def as_shop(c: Compiled) -> Shop | None:
-    """The problem as a plain job shop, or None when it is anything more."""
+    """The problem as a plain (flexible) job shop, or None when it is anything more."""
     obj = c.problem.objective
     if obj.mode != "weighted" or obj.weight("makespan") <= 0:
         return None
@@ -30,7 +34,7 @@ def as_shop(c: Compiled) -> Shop | None:
         return None
     if c.fixed or c.has_changeovers or any(not m.always or m.overtime for m in c.machines):
         return None
-    if any(len(op.modes) != 1 or op.min_lag or op.max_lag is not None for op in c.ops):
+    if any(not op.modes or op.min_lag or op.max_lag is not None for op in c.ops):
         return None
     n = len(c.ops)
     job_prev, job_next, release = [-1] * n, [-1] * n, [0] * n
@@ -38,11 +42,11 @@ def as_shop(c: Compiled) -> Shop | None:
         for a, b in itertools.pairwise(chain):
             job_next[a] = b
             job_prev[b] = a
-        for o in chain:  # the release holds the processing; the routing setup may precede it
-            release[o] = max(0, c.problem.jobs[j].release - c.ops[o].modes[0][2])
+        for o in chain:  # the release holds the processing; a routing setup may precede it
+            setup = min(s for _, _, s in c.ops[o].modes)
+            release[o] = max(0, c.problem.jobs[j].release - setup)
     return Shop(
-        machine=[op.modes[0][0] for op in c.ops],
-        duration=[op.modes[0][1] + op.modes[0][2] for op in c.ops],
+        modes=[[(m, duration + setup) for m, duration, setup in op.modes] for op in c.ops],
         job_prev=job_prev,
         job_next=job_next,
         release=release,
@@ -50,11 +54,11 @@ def as_shop(c: Compiled) -> Shop | None:
     )
 
 
-def slots_of(c: Compiled, starts: list[int]) -> list[Slot]:
-    """Slots from block starts (the routing setup first, then the processing)."""
+def slots_of(c: Compiled, starts: list[int], machines: list[int]) -> list[Slot]:
+    """Slots from block starts and machines (the routing setup first, then the processing)."""
     out: list[Slot] = []
-    for op, s in zip(c.ops, starts, strict=True):
-        m, duration, setup = op.modes[0]
+    for op, s, m in zip(c.ops, starts, machines, strict=True):
+        _, duration, setup = next(mode for mode in op.modes if mode[0] == m)
         out.append((m, s, s + setup, s + setup + duration))
     return out
 
@@ -69,11 +73,23 @@ def race(
     stop: Callable[[], bool],
     cpsat: Callable[[Callable[[], bool]], bool] | None,
 ) -> bool:
-    """Tabu search beside `cpsat(stop)` (None: the search alone); True when proven optimal."""
+    """Tabu search beside `cpsat(stop)` (None: the search alone); True when proven optimal.
+
+    The search leaves the cores to CP-SAT once CP-SAT holds the best schedule and the search
+    has not bettered it for a while (`IDLE_SHARE` of the time, 2-10 s): on small square shops
+    CP-SAT's proofs need the whole machine.
+    """
     assert inc.slots is not None
     cp_done = threading.Event()
     seen = [inc.key]
     failure: list[BaseException] = []
+    idle_s = min(10.0, max(2.0, IDLE_SHARE * (deadline - time.monotonic())))
+    last_gain = [time.monotonic()]
+
+    def idle() -> bool:
+        return (
+            cpsat is not None and inc.source != "tabu" and time.monotonic() - last_gain[0] > idle_s
+        )
 
     def incoming() -> tuple[int, list[list[int]]] | None:
         with inc.lock:
@@ -82,10 +98,11 @@ def race(
             seen[0] = inc.key
             return inc.comps["makespan"], c.sequences(inc.slots)
 
-    def improved(makespan: int, starts: list[int]) -> None:
+    def improved(makespan: int, starts: list[int], machines: list[int]) -> None:
         with inc.lock:
-            if inc.offer(slots_of(c, starts), "tabu"):
+            if inc.offer(slots_of(c, starts, machines), "tabu"):
                 seen[0] = inc.key
+                last_gain[0] = time.monotonic()
 
     def search() -> None:
         try:
@@ -95,7 +112,7 @@ def race(
                 deadline=deadline,
                 seed=seed,
                 on_improvement=improved,
-                should_stop=lambda: stop() or cp_done.is_set() or inc.reached_bound(),
+                should_stop=lambda: stop() or cp_done.is_set() or inc.reached_bound() or idle(),
                 incoming=incoming,
             )
         except BaseException as error:  # re-raised in the caller's thread

@@ -25,20 +25,24 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True, slots=True)
 class Shop:
-    """A job shop: per operation its machine, its time, its job neighbours and its release."""
+    """A (flexible) job shop: per operation its modes, its job neighbours and its release."""
 
-    machine: Sequence[int]
-    duration: Sequence[int]
+    modes: Sequence[Sequence[tuple[int, int]]]  # (machine, time) per eligible machine
     job_prev: Sequence[int]  # -1 for a job's first operation
     job_next: Sequence[int]  # -1 for a job's last operation
-    release: Sequence[int]  # earliest start (the job's release on its first operation)
+    release: Sequence[int]  # earliest start
     n_machines: int
+
+    @property
+    def flexible(self) -> bool:
+        return any(len(m) > 1 for m in self.modes)
 
 
 @dataclass(slots=True)
 class TabuResult:
     makespan: int
     starts: list[int]
+    machines: list[int]  # per operation
     sequences: list[list[int]]
     iterations: int
 
@@ -47,17 +51,25 @@ class _Graph:
     """Machine sequences as linked lists, with heads (earliest starts) and tails."""
 
     def __init__(self, shop: Shop, sequences: Sequence[Sequence[int]]) -> None:
-        n = len(shop.duration)
+        n = len(shop.modes)
         self.shop = shop
         self.mp = [-1] * n
         self.ms = [-1] * n
         self.first = [-1] * shop.n_machines
+        self.mach = [-1] * n
+        self.p = [0] * n
         for m, seq in enumerate(sequences):
             if seq:
                 self.first[m] = seq[0]
             for a, b in itertools.pairwise(seq):
                 self.ms[a] = b
                 self.mp[b] = a
+            for o in seq:
+                self.mach[o] = m
+                self.p[o] = next(t for k, t in shop.modes[o] if k == m)
+        if -1 in self.mach:
+            raise ValueError("an operation is on no machine")
+        self.times = [dict(modes) for modes in shop.modes]
         self.r = [0] * n
         self.q = [0] * n
         self.order: list[int] = []
@@ -76,7 +88,7 @@ class _Graph:
     def evaluate(self) -> int:
         """Heads, tails and the makespan; the topological order is kept in `order`."""
         shop = self.shop
-        p = shop.duration
+        p = self.p
         jp, jn = shop.job_prev, shop.job_next
         mp, ms = self.mp, self.ms
         r = list(shop.release)
@@ -126,7 +138,7 @@ class _Graph:
 
     def critical_blocks(self, cmax: int, rng: random.Random) -> list[list[int]]:
         """One critical path, cut into machine blocks (ties broken at random)."""
-        p = self.shop.duration
+        p = self.p
         r, q = self.r, self.q
         ends = [o for o in range(len(p)) if r[o] + p[o] == cmax and q[o] == 0]
         u = rng.choice(ends)
@@ -162,7 +174,7 @@ class _Graph:
         are (they may change: the estimate is neither a bound nor exact).
         """
         shop = self.shop
-        p, rel, jp, jn = shop.duration, shop.release, shop.job_prev, shop.job_next
+        p, rel, jp, jn = self.p, shop.release, shop.job_prev, shop.job_next
         r, q = self.r, self.q
         a = self.mp[old[0]]
         t = r[a] + p[a] if a >= 0 else 0
@@ -197,7 +209,7 @@ class _Graph:
         if a >= 0:
             ms[a] = new[0]
         else:
-            self.first[self.shop.machine[new[0]]] = new[0]
+            self.first[self.mach[new[0]]] = new[0]
         prev = a
         for o in new:
             mp[o] = prev
@@ -207,6 +219,73 @@ class _Graph:
         ms[prev] = b
         if b >= 0:
             mp[b] = prev
+
+    def take_out(self, o: int) -> tuple[int, int]:
+        """Take `o` off its machine; returns the machine and the operation before it (or -1)."""
+        mp, ms = self.mp, self.ms
+        a, b, m = mp[o], ms[o], self.mach[o]
+        if a >= 0:
+            ms[a] = b
+        else:
+            self.first[m] = b
+        if b >= 0:
+            mp[b] = a
+        mp[o] = ms[o] = -1
+        return m, a
+
+    def put(self, o: int, m: int, after: int) -> None:
+        """Put `o` (off any machine) on `m` right after `after` (-1: first)."""
+        mp, ms = self.mp, self.ms
+        b = ms[after] if after >= 0 else self.first[m]
+        if after >= 0:
+            ms[after] = o
+        else:
+            self.first[m] = o
+        mp[o], ms[o] = after, b
+        if b >= 0:
+            mp[b] = o
+        self.mach[o] = m
+        self.p[o] = self.times[o][m]
+
+    def placement(self, o: int, m: int) -> tuple[int, int] | None:
+        """The best place for `o` on another machine `m`: (estimated makespan, op before it).
+
+        Only places that cannot close a cycle: every operation before `o` has a longer tail
+        than `o` (so it is not a successor) and every one after it a later end than `o`'s
+        start (so it is not a predecessor).
+        """
+        shop, p, r, q = self.shop, self.p, self.r, self.q
+        x = shop.job_prev[o]
+        head_job = max(shop.release[o], r[x] + p[x] if x >= 0 else 0)
+        x = shop.job_next[o]
+        tail_job = q[x] + p[x] if x >= 0 else 0
+        t = self.times[o][m]
+        ro, qo = r[o], q[o]
+        seq = []
+        x = self.first[m]
+        lo = 0  # the place must come after every operation that may precede o
+        while x >= 0:
+            seq.append(x)
+            if r[x] + p[x] <= ro:
+                lo = len(seq)
+            x = self.ms[x]
+        best: tuple[int, int] | None = None
+        for i in range(lo, len(seq) + 1):
+            before = seq[i - 1] if i > 0 else -1
+            if before >= 0 and p[before] + q[before] <= qo:
+                break  # `before` may follow o: no later place is safe either
+            head = head_job
+            if before >= 0 and r[before] + p[before] > head:
+                head = r[before] + p[before]
+            tail = tail_job
+            if i < len(seq):
+                after = seq[i]
+                if q[after] + p[after] > tail:
+                    tail = q[after] + p[after]
+            est = head + t + tail
+            if best is None or est < best[0]:
+                best = (est, before)
+        return best
 
 
 Move = tuple[list[int], list[int], int, bool]  # (old run, new run, moved op, forward)
@@ -218,7 +297,7 @@ def neighbourhood(g: _Graph, blocks: list[list[int]]) -> list[Move]:
     The first and last operations of a block move to every other place in it, and every inner
     operation moves to its start and its end, where that cannot close a cycle.
     """
-    p, jp, jn = g.shop.duration, g.shop.job_prev, g.shop.job_next
+    p, jp, jn = g.p, g.shop.job_prev, g.shop.job_next
     r, q = g.r, g.q
     out: list[Move] = []
     seen: set[tuple[int, ...]] = set()
@@ -260,7 +339,7 @@ def tabu_search(
     deadline: float,
     seed: int = 0,
     lower_bound: int = 0,
-    on_improvement: Callable[[int, list[int]], None] | None = None,
+    on_improvement: Callable[[int, list[int], list[int]], None] | None = None,
     should_stop: Callable[[], bool] | None = None,
     incoming: Callable[[], tuple[int, list[list[int]]] | None] | None = None,
     report_every_s: float = 0.2,
@@ -268,32 +347,35 @@ def tabu_search(
 ) -> TabuResult:
     """Improve `sequences` (per machine, operation indexes) until `deadline` (monotonic).
 
-    `on_improvement(makespan, starts)` sees new best schedules, at most every
-    `report_every_s` and always the last one. `incoming()`, polled every few milliseconds, may
-    hand over a schedule found elsewhere (makespan, sequences); a better one than the search's
-    own best is taken up. Stops at `lower_bound`, or when no move is left (the critical path
-    is one block or one job: optimal).
+    In a flexible shop a move may also take a critical operation to another of its machines,
+    at the place there that looks best. `on_improvement(makespan, starts, machines)` sees new
+    best schedules, at most every `report_every_s` and always the last one. `incoming()`,
+    polled every few milliseconds, may hand over a schedule found elsewhere (makespan,
+    sequences); a better one than the search's own best is taken up. Stops at `lower_bound`,
+    or when no move is left (the critical path is one job's chain: optimal).
     """
     rng = random.Random(seed)
     g = _Graph(shop, sequences)
     cmax = g.evaluate()
     best = cmax
     best_seqs = g.sequences()
-    best_r = list(g.r)
+    best_r, best_m = list(g.r), list(g.mach)
     reported = best
     last_report = time.monotonic()
-    n = len(shop.duration)
+    n = len(shop.modes)
+    flexible = shop.flexible
     tenure_lo = 8 + n // (2 * max(1, shop.n_machines))
     tenure_hi = tenure_lo + max(4, tenure_lo // 2)
     patience = max(500, 4 * n)
-    tabu: dict[tuple[int, int], int] = {}
+    tabu: dict[tuple[int, int], int] = {}  # (a, b): a before b on a machine is tabu
+    tabu_m: dict[tuple[int, int], int] = {}  # (op, machine): going back there is tabu
     it = 0
     since = 0
 
     def report() -> None:
         nonlocal reported, last_report
         if on_improvement is not None and best < reported:
-            on_improvement(best, best_r)
+            on_improvement(best, best_r, best_m)
         reported = best
         last_report = time.monotonic()
 
@@ -310,54 +392,89 @@ def tabu_search(
                 cmax = g.evaluate()
                 best, reported = cmax, cmax
                 best_seqs = g.sequences()
-                best_r = list(g.r)
+                best_r, best_m = list(g.r), list(g.mach)
                 tabu.clear()
+                tabu_m.clear()
                 since = 0
         if max_iterations is not None and it >= max_iterations:
             break
         it += 1
-        cands = neighbourhood(g, g.critical_blocks(cmax, rng))
-        if not cands:
-            break  # every block is one operation: the path is one job's chain, a lower bound
-        scored = []
-        for mv in cands:
-            old, new, u, forward = mv
+        blocks = g.critical_blocks(cmax, rng)
+        cands = neighbourhood(g, blocks)
+        shifts = _reassignments(g, blocks) if flexible else []
+        if not cands and not shifts:
+            break  # every block is one operation with one machine: a job's chain, a bound
+        scored: list[tuple[int, float, int, int]] = []  # (estimate, tie, kind, index)
+        for k, (old, new, u, forward) in enumerate(cands):
             est = g.estimate(old, new)
             if est >= best and _is_tabu(tabu, it, old, u, forward):
                 continue
-            scored.append((est, rng.random(), mv))
+            scored.append((est, rng.random(), 0, k))
+        for k, (est, o, m, _) in enumerate(shifts):
+            if est >= best and tabu_m.get((o, m), 0) > it:
+                continue
+            scored.append((est, rng.random(), 1, k))
         if scored:
             scored.sort()
-            order = [mv for _, _, mv in scored]
-        else:
-            order = [rng.choice(cands)]
-        for old, new, u, forward in order:
-            g.relink(old, new)
-            try:
-                cmax = g.evaluate()
-            except ValueError:
-                g.relink(new, old)  # a cycle: the heads and tails are still the old ones
-                continue
+        else:  # everything tabu: any move
+            k = rng.randrange(len(cands) + len(shifts))
+            scored = [(0, 0.0, 0, k) if k < len(cands) else (0, 0.0, 1, k - len(cands))]
+        for _, _, kind, k in scored:
             expiry = it + rng.randint(tenure_lo, tenure_hi)
-            for y in old:
-                if y != u:
-                    tabu[(u, y) if forward else (y, u)] = expiry
+            if kind == 0:
+                old, new, u, forward = cands[k]
+                value = _reorder(g, old, new)
+                if value is None:
+                    continue
+                for y in old:
+                    if y != u:
+                        tabu[(u, y) if forward else (y, u)] = expiry
+            else:
+                _, o, m, after = shifts[k]
+                was = g.mach[o]
+                value = _shift(g, o, m, after)
+                if value is None:
+                    continue
+                tabu_m[(o, was)] = expiry
+            cmax = value
             break
         if len(tabu) > 20 * n:
-            tabu = {k: e for k, e in tabu.items() if e > it}
+            tabu = {key: e for key, e in tabu.items() if e > it}
+            tabu_m = {key: e for key, e in tabu_m.items() if e > it}
         if cmax < best:
             best = cmax
             best_seqs = g.sequences()
-            best_r = list(g.r)
+            best_r, best_m = list(g.r), list(g.mach)
             since = 0
         else:
             since += 1
             if since > patience:
-                g = _restart(shop, best_seqs, rng, tabu)
+                g = _restart(shop, best_seqs, rng)
+                tabu.clear()
+                tabu_m.clear()
                 cmax = g.evaluate()
                 since = 0
     report()
-    return TabuResult(makespan=best, starts=best_r, sequences=best_seqs, iterations=it)
+    return TabuResult(
+        makespan=best, starts=best_r, machines=best_m, sequences=best_seqs, iterations=it
+    )
+
+
+def _reassignments(g: _Graph, blocks: list[list[int]]) -> list[tuple[int, int, int, int]]:
+    """Critical operations to another of their machines: (estimate, op, machine, op before)."""
+    out = []
+    modes = g.shop.modes
+    for block in blocks:
+        for o in block:
+            if len(modes[o]) < 2:
+                continue
+            here = g.mach[o]
+            for m, _ in modes[o]:
+                if m != here:
+                    place = g.placement(o, m)
+                    if place is not None:
+                        out.append((place[0], o, m, place[1]))
+    return out
 
 
 def _is_tabu(tabu: dict[tuple[int, int], int], it: int, old: list[int], u: int, fwd: bool) -> bool:
@@ -365,22 +482,44 @@ def _is_tabu(tabu: dict[tuple[int, int], int], it: int, old: list[int], u: int, 
     return any(y != u and tabu.get((y, u) if fwd else (u, y), 0) > it for y in old)
 
 
-def _restart(
-    shop: Shop, seqs: list[list[int]], rng: random.Random, tabu: dict[tuple[int, int], int]
-) -> _Graph:
-    """The best schedule with a few random critical swaps, and an empty tabu list."""
+def _reorder(g: _Graph, old: list[int], new: list[int]) -> int | None:
+    """Make a reordering move: the new makespan, or None (undone) if it closed a cycle."""
+    g.relink(old, new)
+    try:
+        return g.evaluate()
+    except ValueError:
+        g.relink(new, old)  # the heads and tails are still the old ones
+        return None
+
+
+def _shift(g: _Graph, o: int, m: int, after: int) -> int | None:
+    """Move `o` to machine `m` after `after`: the new makespan, or None (undone) on a cycle."""
+    was, before = g.take_out(o)
+    g.put(o, m, after)
+    try:
+        return g.evaluate()
+    except ValueError:
+        g.take_out(o)
+        g.put(o, was, before)
+        return None
+
+
+def _restart(shop: Shop, seqs: list[list[int]], rng: random.Random) -> _Graph:
+    """The best schedule with a few random critical moves."""
     g = _Graph(shop, seqs)
     cmax = g.evaluate()
     for _ in range(rng.randint(2, 6)):
-        cands = neighbourhood(g, g.critical_blocks(cmax, rng))
-        if not cands:
+        blocks = g.critical_blocks(cmax, rng)
+        cands = neighbourhood(g, blocks)
+        shifts = _reassignments(g, blocks) if shop.flexible else []
+        if not cands and not shifts:
             break
-        old, new, _, _ = rng.choice(cands)
-        g.relink(old, new)
-        try:
-            cmax = g.evaluate()
-        except ValueError:
-            g.relink(new, old)
-            cmax = g.evaluate()
-    tabu.clear()
+        k = rng.randrange(len(cands) + len(shifts))
+        if k < len(cands):
+            value = _reorder(g, cands[k][0], cands[k][1])
+        else:
+            _, o, m, after = shifts[k - len(cands)]
+            value = _shift(g, o, m, after)
+        if value is not None:
+            cmax = value
     return g

@@ -12,7 +12,7 @@ from scheduling.solver.compiled import Compiled
 from scheduling.solver.dispatch import dispatch
 from scheduling.solver.generate import generate_fjsp, generate_jsp
 from scheduling.solver.jobshop import as_shop, slots_of
-from scheduling.solver.tabu import Shop, _Graph, neighbourhood, tabu_search
+from scheduling.solver.tabu import Shop, _Graph, _reassignments, neighbourhood, tabu_search
 
 from .builders import MAKESPAN, job, machine, op
 
@@ -68,8 +68,43 @@ def test_the_search_reaches_the_proven_optimum_of_small_shops(seed: int) -> None
     c = Compiled(problem)
     result = tabu_search(_shop(c), _start(c), deadline=time.monotonic() + 30, max_iterations=3000)
     assert result.makespan == _optimum(problem)
-    schedule = slots_of(c, result.starts)
+    schedule = slots_of(c, result.starts, result.machines)
     assert max(s[3] for s in schedule) == result.makespan
+    assert verify(problem, Solution("feasible", c.assignments(schedule), None, None, None)) == []
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_moving_a_critical_operation_to_another_machine_never_closes_a_cycle(seed: int) -> None:
+    c = Compiled(generate_fjsp(10, 4, seed, ops_per_job=5))
+    g = _Graph(_shop(c), _start(c))
+    rng = random.Random(seed)
+    tried = 0
+    for _ in range(30):
+        cmax = g.evaluate()
+        shifts = _reassignments(g, g.critical_blocks(cmax, rng))
+        for _, o, m, after in shifts:
+            was, before = g.take_out(o)
+            g.put(o, m, after)
+            g.evaluate()  # raises on a cycle
+            g.take_out(o)
+            g.put(o, was, before)
+            assert g.evaluate() == cmax
+            tried += 1
+        if not shifts:
+            break
+        _, o, m, after = rng.choice(shifts)
+        g.take_out(o)
+        g.put(o, m, after)
+    assert tried > 20
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_search_reaches_the_proven_optimum_of_small_flexible_shops(seed: int) -> None:
+    problem = generate_fjsp(6, 3, seed, ops_per_job=3)
+    c = Compiled(problem)
+    result = tabu_search(_shop(c), _start(c), deadline=time.monotonic() + 30, max_iterations=3000)
+    assert result.makespan == _optimum(problem)
+    schedule = slots_of(c, result.starts, result.machines)
     assert verify(problem, Solution("feasible", c.assignments(schedule), None, None, None)) == []
 
 
@@ -86,14 +121,15 @@ def test_releases_and_routing_setups_are_kept() -> None:
     )
     c = Compiled(problem)
     result = tabu_search(_shop(c), _start(c), deadline=time.monotonic() + 5, max_iterations=500)
-    schedule = slots_of(c, result.starts)
+    schedule = slots_of(c, result.starts, result.machines)
     assert verify(problem, Solution("feasible", c.assignments(schedule), None, None, None)) == []
     assert result.makespan == _optimum(problem)
 
 
 def test_only_plain_job_shops_that_minimise_the_makespan_are_raced() -> None:
     assert as_shop(Compiled(generate_jsp(5, 3, 0))) is not None
-    assert as_shop(Compiled(generate_fjsp(5, 3, 0))) is None  # alternative machines
+    flexible = as_shop(Compiled(generate_fjsp(5, 3, 0)))
+    assert flexible is not None and flexible.flexible
     plain = generate_jsp(5, 3, 0)
     shifts = Problem(
         horizon=plain.horizon,
