@@ -13,16 +13,12 @@ from __future__ import annotations
 
 import itertools
 import threading
-import time
 from collections.abc import Callable
 
 from .compiled import Compiled, Slot
 from .incumbent import Incumbent
 from .model import COMPONENTS
 from .tabu import Shop, tabu_search
-
-# Share of the time limit after which a search that no longer finds the best schedule stops.
-IDLE_SHARE = 0.1
 
 
 def as_shop(c: Compiled) -> Shop | None:
@@ -73,23 +69,11 @@ def race(
     stop: Callable[[], bool],
     cpsat: Callable[[Callable[[], bool]], bool] | None,
 ) -> bool:
-    """Tabu search beside `cpsat(stop)` (None: the search alone); True when proven optimal.
-
-    The search leaves the cores to CP-SAT once CP-SAT holds the best schedule and the search
-    has not bettered it for a while (`IDLE_SHARE` of the time, 2-10 s): on small square shops
-    CP-SAT's proofs need the whole machine.
-    """
+    """Tabu search beside `cpsat(stop)` (None: the search alone); True when proven optimal."""
     assert inc.slots is not None
     cp_done = threading.Event()
     seen = [inc.key]
     failure: list[BaseException] = []
-    idle_s = min(10.0, max(2.0, IDLE_SHARE * (deadline - time.monotonic())))
-    last_gain = [time.monotonic()]
-
-    def idle() -> bool:
-        return (
-            cpsat is not None and inc.source != "tabu" and time.monotonic() - last_gain[0] > idle_s
-        )
 
     def incoming() -> tuple[int, list[list[int]]] | None:
         with inc.lock:
@@ -102,7 +86,6 @@ def race(
         with inc.lock:
             if inc.offer(slots_of(c, starts, machines), "tabu"):
                 seen[0] = inc.key
-                last_gain[0] = time.monotonic()
 
     def search() -> None:
         try:
@@ -112,7 +95,7 @@ def race(
                 deadline=deadline,
                 seed=seed,
                 on_improvement=improved,
-                should_stop=lambda: stop() or cp_done.is_set() or inc.reached_bound() or idle(),
+                should_stop=lambda: stop() or cp_done.is_set() or inc.reached_bound(),
                 incoming=incoming,
             )
         except BaseException as error:  # re-raised in the caller's thread
