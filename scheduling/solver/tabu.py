@@ -19,6 +19,7 @@ from __future__ import annotations
 import itertools
 import random
 import time
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -58,6 +59,7 @@ class _Graph:
         self.first = [-1] * shop.n_machines
         self.mach = [-1] * n
         self.p = [0] * n
+        self.seqs = [list(seq) for seq in sequences]  # the same orders, as lists
         for m, seq in enumerate(sequences):
             if seq:
                 self.first[m] = seq[0]
@@ -75,15 +77,7 @@ class _Graph:
         self.order: list[int] = []
 
     def sequences(self) -> list[list[int]]:
-        out = []
-        for m in range(self.shop.n_machines):
-            seq = []
-            o = self.first[m]
-            while o >= 0:
-                seq.append(o)
-                o = self.ms[o]
-            out.append(seq)
-        return out
+        return [list(seq) for seq in self.seqs]
 
     def evaluate(self) -> int:
         """Heads, tails and the makespan; the topological order is kept in `order`."""
@@ -204,6 +198,9 @@ class _Graph:
 
     def relink(self, old: list[int], new: list[int]) -> None:
         """Put the machine run `old` (consecutive, in order) in the order `new`."""
+        seq = self.seqs[self.mach[old[0]]]
+        i = seq.index(old[0])
+        seq[i : i + len(old)] = new
         mp, ms = self.mp, self.ms
         a, b = mp[old[0]], ms[old[-1]]
         if a >= 0:
@@ -224,6 +221,7 @@ class _Graph:
         """Take `o` off its machine; returns the machine and the operation before it (or -1)."""
         mp, ms = self.mp, self.ms
         a, b, m = mp[o], ms[o], self.mach[o]
+        self.seqs[m].remove(o)
         if a >= 0:
             ms[a] = b
         else:
@@ -235,6 +233,8 @@ class _Graph:
 
     def put(self, o: int, m: int, after: int) -> None:
         """Put `o` (off any machine) on `m` right after `after` (-1: first)."""
+        seq = self.seqs[m]
+        seq.insert(seq.index(after) + 1 if after >= 0 else 0, o)
         mp, ms = self.mp, self.ms
         b = ms[after] if after >= 0 else self.first[m]
         if after >= 0:
@@ -250,42 +250,40 @@ class _Graph:
     def placement(self, o: int, m: int) -> tuple[int, int] | None:
         """The best place for `o` on another machine `m`: (estimated makespan, op before it).
 
-        Only places that cannot close a cycle: every operation before `o` has a longer tail
-        than `o` (so it is not a successor) and every one after it a later end than `o`'s
-        start (so it is not a predecessor).
+        Only places that cannot close a cycle: every operation after `o` ends after `o`'s
+        start (so it is not a predecessor) and every one before it has a longer tail than
+        `o` (so it is not a successor). Along a machine, ends rise and tails fall (each
+        operation starts after the one before it ends), so both are ranges, found by bisection.
         """
         shop, p, r, q = self.shop, self.p, self.r, self.q
+        seq = self.seqs[m]
+        lo = bisect_right(seq, r[o], key=lambda x: r[x] + p[x])
+        hi = bisect_left(seq, -q[o], key=lambda x: -(q[x] + p[x]))
+        if lo > hi:
+            return None
         x = shop.job_prev[o]
         head_job = max(shop.release[o], r[x] + p[x] if x >= 0 else 0)
         x = shop.job_next[o]
         tail_job = q[x] + p[x] if x >= 0 else 0
         t = self.times[o][m]
-        ro, qo = r[o], q[o]
-        seq = []
-        x = self.first[m]
-        lo = 0  # the place must come after every operation that may precede o
-        while x >= 0:
-            seq.append(x)
-            if r[x] + p[x] <= ro:
-                lo = len(seq)
-            x = self.ms[x]
-        best: tuple[int, int] | None = None
-        for i in range(lo, len(seq) + 1):
-            before = seq[i - 1] if i > 0 else -1
-            if before >= 0 and p[before] + q[before] <= qo:
-                break  # `before` may follow o: no later place is safe either
+        n = len(seq)
+        best_est = -1
+        best_before = -1
+        for i in range(lo, hi + 1):
             head = head_job
-            if before >= 0 and r[before] + p[before] > head:
-                head = r[before] + p[before]
+            if i > 0:
+                x = seq[i - 1]
+                if r[x] + p[x] > head:
+                    head = r[x] + p[x]
             tail = tail_job
-            if i < len(seq):
-                after = seq[i]
-                if q[after] + p[after] > tail:
-                    tail = q[after] + p[after]
+            if i < n:
+                x = seq[i]
+                if q[x] + p[x] > tail:
+                    tail = q[x] + p[x]
             est = head + t + tail
-            if best is None or est < best[0]:
-                best = (est, before)
-        return best
+            if best_est < 0 or est < best_est:
+                best_est, best_before = est, seq[i - 1] if i > 0 else -1
+        return best_est, best_before
 
 
 Move = tuple[list[int], list[int], int, bool]  # (old run, new run, moved op, forward)
