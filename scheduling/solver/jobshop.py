@@ -106,7 +106,7 @@ def race(
     proven = False
     try:
         if cpsat is not None:
-            proven = cpsat(lambda: stop() or inc.reached_bound())
+            proven = cpsat(lambda: stop() or inc.reached_bound() or bool(failure))
     finally:
         if cpsat is not None:
             cp_done.set()  # the search alone runs to the deadline

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import itertools
 import random
 import time
 
 import pytest
 
-from scheduling.solver import Machine, Problem, Solution, Window, solve, verify
+from scheduling.solver import Machine, Problem, Progress, Solution, Window, solve, verify
 from scheduling.solver.compiled import Compiled
 from scheduling.solver.dispatch import dispatch
 from scheduling.solver.generate import generate_fjsp, generate_jsp
@@ -153,3 +154,31 @@ def test_a_long_shop_is_proven_optimal_at_its_machine_load_well_before_the_limit
     assert solution.status == "optimal"
     assert solution.objective == solution.bound
     assert verify(problem, solution) == []
+
+
+def test_a_stop_request_ends_the_race_at_once_with_the_best_schedule_so_far() -> None:
+    problem = generate_jsp(30, 20, 6)  # 600 operations: raced, and far from proven in 2 s
+    seen: list[Progress] = []
+    started = time.monotonic()
+    solution = solve(
+        problem,
+        time_limit_s=60,
+        on_progress=seen.append,
+        should_stop=lambda: time.monotonic() - started > 2.0,
+    )
+    assert 2.0 < time.monotonic() - started < 6
+    assert solution.status == "feasible"
+    assert seen and solution.objective == seen[-1].objective
+    assert all(a.objective >= b.objective for a, b in itertools.pairwise(seen))
+    assert verify(problem, solution) == []
+
+
+def test_a_failure_in_the_search_thread_reaches_the_caller(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("search failed")
+
+    monkeypatch.setattr("scheduling.solver.jobshop.tabu_search", broken)
+    started = time.monotonic()
+    with pytest.raises(RuntimeError, match="search failed"):
+        solve(generate_jsp(30, 20, 6), time_limit_s=30)
+    assert time.monotonic() - started < 5  # CP-SAT was stopped too
