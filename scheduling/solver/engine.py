@@ -152,6 +152,10 @@ def simple_bound(c: Compiled) -> int:
         if len(op.modes) == 1:
             load[op.modes[0][0]] += op.modes[0][1] + op.modes[0][2]
     ms = max(ends + load + [slot[3] for slot in c.fixed.values()] + [0])
+    if c.machines and all(m.always for m in c.machines):
+        # all the work, each step at its quickest, spread evenly over machines that never stop
+        work = sum(min((d + s for _, d, s in op.modes), default=0) for op in c.ops)
+        ms = max(ms, -(-work // len(c.machines)))
     tard = tardiness_bound(c) if obj.weighted_tardiness else 0
     return obj.weighted_tardiness * tard + obj.makespan * ms
 

@@ -182,3 +182,16 @@ def test_a_failure_in_the_search_thread_reaches_the_caller(monkeypatch: pytest.M
     with pytest.raises(RuntimeError, match="search failed"):
         solve(generate_jsp(30, 20, 6), time_limit_s=30)
     assert time.monotonic() - started < 5  # CP-SAT was stopped too
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_the_makespan_floor_of_a_flexible_shop_counts_all_its_work_and_stays_below_the_optimum(
+    seed: int,
+) -> None:
+    from scheduling.solver.engine import simple_bound
+
+    problem = generate_fjsp(8, 3, seed, ops_per_job=4)
+    c = Compiled(problem)
+    work = sum(min(m.duration for m in op.modes) for j in problem.jobs for op in j.operations)
+    assert simple_bound(c) >= -(-work // 3)
+    assert simple_bound(c) <= _optimum(problem)
