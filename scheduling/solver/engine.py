@@ -97,7 +97,8 @@ def solve(
     # Plain job shops: the tabu search races the whole model (jobshop.py), except on small
     # square ones, where CP-SAT with strong propagation proves what the search cannot find and
     # needs both cores to (docs/solver.md). CP-SAT keeps all its workers in the race: with one
-    # fewer the large shops were no better and the proofs slower.
+    # fewer the large job shops were no better, the proofs slower, and a 60 x 10 flexible
+    # shop 3% worse (2,962 against 2,872 in 20 s: CP-SAT's machine choices count there).
     shop = as_shop(c) if strategy == "auto" and inc.slots is not None else None
     long_shop = len(c.problem.jobs) >= RACE_JOBS_PER_MACHINE * len(c.machines)
     if shop is not None and (len(c.ops) > STRONG_PROPAGATION_MAX_OPS or long_shop) and not stop():
