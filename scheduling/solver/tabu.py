@@ -44,43 +44,39 @@ class TabuResult:
     makespan: int
     starts: list[int]
     machines: list[int]  # per operation
-    sequences: list[list[int]]
     iterations: int
 
 
 class _Graph:
-    """Machine sequences as linked lists, with heads (earliest starts) and tails."""
+    """Machine sequences, as lists and as links (machine predecessor and successor), with
+    heads (earliest starts) and tails."""
 
     def __init__(self, shop: Shop, sequences: Sequence[Sequence[int]]) -> None:
         n = len(shop.modes)
         self.shop = shop
+        self.times = [dict(modes) for modes in shop.modes]
         self.mp = [-1] * n
         self.ms = [-1] * n
-        self.first = [-1] * shop.n_machines
         self.mach = [-1] * n
         self.p = [0] * n
-        self.seqs = [list(seq) for seq in sequences]  # the same orders, as lists
-        for m, seq in enumerate(sequences):
-            if seq:
-                self.first[m] = seq[0]
+        self.seqs = [list(seq) for seq in sequences]
+        for m, seq in enumerate(self.seqs):
             for a, b in itertools.pairwise(seq):
                 self.ms[a] = b
                 self.mp[b] = a
             for o in seq:
                 self.mach[o] = m
-                self.p[o] = next(t for k, t in shop.modes[o] if k == m)
+                self.p[o] = self.times[o][m]
         if -1 in self.mach:
             raise ValueError("an operation is on no machine")
-        self.times = [dict(modes) for modes in shop.modes]
         self.r = [0] * n
         self.q = [0] * n
-        self.order: list[int] = []
 
     def sequences(self) -> list[list[int]]:
         return [list(seq) for seq in self.seqs]
 
     def evaluate(self) -> int:
-        """Heads, tails and the makespan; the topological order is kept in `order`."""
+        """Heads, tails and the makespan."""
         shop = self.shop
         p = self.p
         jp, jn = shop.job_prev, shop.job_next
@@ -127,7 +123,7 @@ class _Graph:
             q[o] = t
             if r[o] + p[o] + t > cmax:
                 cmax = r[o] + p[o] + t
-        self.r, self.q, self.order = r, q, order
+        self.r, self.q = r, q
         return cmax
 
     def critical_blocks(self, cmax: int, rng: random.Random) -> list[list[int]]:
@@ -205,8 +201,6 @@ class _Graph:
         a, b = mp[old[0]], ms[old[-1]]
         if a >= 0:
             ms[a] = new[0]
-        else:
-            self.first[self.mach[new[0]]] = new[0]
         prev = a
         for o in new:
             mp[o] = prev
@@ -224,8 +218,6 @@ class _Graph:
         self.seqs[m].remove(o)
         if a >= 0:
             ms[a] = b
-        else:
-            self.first[m] = b
         if b >= 0:
             mp[b] = a
         mp[o] = ms[o] = -1
@@ -234,13 +226,12 @@ class _Graph:
     def put(self, o: int, m: int, after: int) -> None:
         """Put `o` (off any machine) on `m` right after `after` (-1: first)."""
         seq = self.seqs[m]
-        seq.insert(seq.index(after) + 1 if after >= 0 else 0, o)
+        i = seq.index(after) + 1 if after >= 0 else 0
+        seq.insert(i, o)
         mp, ms = self.mp, self.ms
-        b = ms[after] if after >= 0 else self.first[m]
+        b = seq[i + 1] if i + 1 < len(seq) else -1
         if after >= 0:
             ms[after] = o
-        else:
-            self.first[m] = o
         mp[o], ms[o] = after, b
         if b >= 0:
             mp[b] = o
@@ -336,7 +327,6 @@ def tabu_search(
     *,
     deadline: float,
     seed: int = 0,
-    lower_bound: int = 0,
     on_improvement: Callable[[int, list[int], list[int]], None] | None = None,
     should_stop: Callable[[], bool] | None = None,
     incoming: Callable[[], tuple[int, list[list[int]]] | None] | None = None,
@@ -349,8 +339,8 @@ def tabu_search(
     at the place there that looks best. `on_improvement(makespan, starts, machines)` sees new
     best schedules, at most every `report_every_s` and always the last one. `incoming()`,
     polled every few milliseconds, may hand over a schedule found elsewhere (makespan,
-    sequences); a better one than the search's own best is taken up. Stops at `lower_bound`,
-    or when no move is left (the critical path is one job's chain: optimal).
+    sequences); a better one than the search's own best is taken up. Stops at the deadline, when
+    `should_stop()`, or when no move is left (the critical path is one job's chain: optimal).
     """
     rng = random.Random(seed)
     g = _Graph(shop, sequences)
@@ -377,7 +367,7 @@ def tabu_search(
         reported = best
         last_report = time.monotonic()
 
-    while best > lower_bound:
+    while best > 0:
         if it & 15 == 0:
             now = time.monotonic()
             if now >= deadline or (should_stop is not None and should_stop()):
@@ -453,9 +443,7 @@ def tabu_search(
                 cmax = g.evaluate()
                 since = 0
     report()
-    return TabuResult(
-        makespan=best, starts=best_r, machines=best_m, sequences=best_seqs, iterations=it
-    )
+    return TabuResult(makespan=best, starts=best_r, machines=best_m, iterations=it)
 
 
 def _reassignments(g: _Graph, blocks: list[list[int]]) -> list[tuple[int, int, int, int]]:
