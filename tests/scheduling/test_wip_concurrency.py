@@ -67,6 +67,17 @@ def actor(floor, supervisor) -> Actor:  # type: ignore[no-untyped-def]
     return Actor(user=supervisor, operator=floor.operator)
 
 
+def start_first_step(floor, actor) -> None:  # type: ignore[no-untyped-def]
+    """The floor's order starts its first step on the first machine."""
+    start_operation(
+        event_id=new_id(),
+        order=floor.order,
+        operation=floor.steps[0],
+        machine=floor.machines[0],
+        actor=actor,
+    )
+
+
 def test_two_tablets_starting_one_operation_on_two_machines_leave_one_start(floor, actor):
     def on(machine):  # type: ignore[no-untyped-def]
         return lambda: start_operation(
@@ -104,13 +115,7 @@ def test_two_orders_starting_on_one_machine_at_once_leave_one_running(floor, act
 
 
 def test_the_same_completion_sent_twice_at_once_counts_once(floor, actor):
-    start_operation(
-        event_id=new_id(),
-        order=floor.order,
-        operation=floor.steps[0],
-        machine=floor.machines[0],
-        actor=actor,
-    )
+    start_first_step(floor, actor)
     event_id = new_id()
 
     def complete():  # type: ignore[no-untyped-def]
@@ -187,13 +192,7 @@ def test_the_same_start_sent_three_times_at_once_starts_once(floor, actor):
 
 
 def test_reports_from_two_tablets_at_once_both_count(floor, actor):
-    start_operation(
-        event_id=new_id(),
-        order=floor.order,
-        operation=floor.steps[0],
-        machine=floor.machines[0],
-        actor=actor,
-    )
+    start_first_step(floor, actor)
 
     def report():  # type: ignore[no-untyped-def]
         return report_quantities(
@@ -234,13 +233,7 @@ def test_a_tablet_holding_any_floor_lock_never_holds_up_another_machine(floor, a
     another order starts and completes on another machine: it must not wait. (A bare FOR
     UPDATE over the plant join of a default ordering locked the plant's row, so every event
     of the plant queued behind every other, and the 50-tablet p95 tripled.)"""
-    start_operation(
-        event_id=new_id(),
-        order=floor.order,
-        operation=floor.steps[0],
-        machine=floor.machines[0],
-        actor=actor,
-    )
+    start_first_step(floor, actor)
     order, step, plant = floor.order, floor.steps[0], floor.plant
     holds: dict[str, Callable[[], Any]] = {
         "machine": lambda: lock_machine(floor.machines[0].pk),
