@@ -5,6 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 ECHARTS := static/vendor/echarts/echarts.min.js
+TABU_COMPILED := scheduling/solver/__pycache__/.tabu-kernel-compiled
 ADDR ?= 127.0.0.1:8000
 BENCH_DIR ?= ../shared/benchmarks
 BENCH_TIME ?= 30
@@ -17,7 +18,13 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
 
-install: $(STAMP) assets
+install: $(STAMP) assets $(TABU_COMPILED)
+
+# The tabu search's compiled core (scheduling/solver/tabu_kernel.py): Numba compiles it once,
+# about 30 s, and caches the machine code beside the source; done here, not in a first solve.
+$(TABU_COMPILED): scheduling/solver/tabu_kernel.py $(STAMP)
+	$(PY) -m scheduling.solver.tabu_kernel
+	@touch $@
 
 $(ECHARTS): package.json package-lock.json build-assets.mjs
 	npm ci --no-audit --no-fund --loglevel=error

@@ -13,7 +13,19 @@ from scheduling.solver.compiled import Compiled
 from scheduling.solver.dispatch import dispatch
 from scheduling.solver.generate import generate_fjsp, generate_jsp
 from scheduling.solver.jobshop import as_shop, slots_of
-from scheduling.solver.tabu import Shop, _Graph, _reassignments, neighbourhood, tabu_search
+from scheduling.solver.tabu import Shop, tabu_search
+from scheduling.solver.tabu_kernel import (
+    EST,
+    apply,
+    critical_blocks,
+    evaluate,
+    load,
+    new_graph,
+    reorderings,
+    seed_random,
+    sequences,
+    shifts,
+)
 
 from .builders import MAKESPAN, job, machine, op
 
@@ -37,30 +49,33 @@ def _optimum(problem: Problem) -> int:
     return solution.objective
 
 
-@pytest.mark.parametrize("seed", range(6))
-def test_every_move_of_the_neighbourhood_keeps_the_schedule_acyclic(
-    seed: int,
-) -> None:
-    c = Compiled(generate_jsp(12, 6, seed))
-    shop = _shop(c)
-    g = _Graph(shop, _start(c))
+def _try_every_move(c: Compiled, seed: int, flexible: bool) -> int:
+    """Make every candidate move of 30 successive critical paths, each from the same schedule:
+    none may close a cycle (apply() would return -1); returns how many were made."""
+    g = new_graph(_shop(c), _start(c))
+    seed_random(seed)
     rng = random.Random(seed)
     tried = 0
     for _ in range(30):
-        cmax = g.evaluate()
-        cands = neighbourhood(g, g.critical_blocks(cmax, rng))
-        for old, new, _, _ in cands:
-            assert g.estimate(old, new) > 0
-            g.relink(old, new)
-            g.evaluate()  # raises on a cycle
-            g.relink(new, old)
-            assert g.evaluate() == cmax
+        cmax = evaluate(g.op)
+        here = sequences(g)
+        blocks = critical_blocks(g.op, cmax)
+        count = shifts(g, blocks, 0) if flexible else reorderings(g.op, g.cand, blocks)
+        for k in range(count):
+            assert g.cand[EST, k] > 0
+            assert apply(g, k) > 0
+            load(g, here)
+            assert evaluate(g.op) == cmax
             tried += 1
-        if not cands:
+        if not count:
             break
-        old, new, _, _ = rng.choice(cands)
-        g.relink(old, new)
-    assert tried > 20
+        apply(g, rng.randrange(count))
+    return tried
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_every_move_of_the_neighbourhood_keeps_the_schedule_acyclic(seed: int) -> None:
+    assert _try_every_move(Compiled(generate_jsp(12, 6, seed)), seed, flexible=False) > 20
 
 
 @pytest.mark.parametrize("seed", range(8))
@@ -77,26 +92,7 @@ def test_the_search_reaches_the_proven_optimum_of_small_shops(seed: int) -> None
 @pytest.mark.parametrize("seed", range(4))
 def test_moving_a_critical_operation_to_another_machine_never_closes_a_cycle(seed: int) -> None:
     c = Compiled(generate_fjsp(10, 4, seed, ops_per_job=5))
-    g = _Graph(_shop(c), _start(c))
-    rng = random.Random(seed)
-    tried = 0
-    for _ in range(30):
-        cmax = g.evaluate()
-        shifts = _reassignments(g, g.critical_blocks(cmax, rng))
-        for _, o, m, after in shifts:
-            was, before = g.take_out(o)
-            g.put(o, m, after)
-            g.evaluate()  # raises on a cycle
-            g.take_out(o)
-            g.put(o, was, before)
-            assert g.evaluate() == cmax
-            tried += 1
-        if not shifts:
-            break
-        _, o, m, after = rng.choice(shifts)
-        g.take_out(o)
-        g.put(o, m, after)
-    assert tried > 20
+    assert _try_every_move(c, seed, flexible=True) > 20
 
 
 @pytest.mark.parametrize("seed", range(6))
