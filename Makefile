@@ -23,7 +23,7 @@ install: $(STAMP) assets $(TABU_COMPILED)
 # The tabu search's compiled core (scheduling/solver/tabu_kernel.py): Numba compiles it once,
 # about 30 s, and caches the machine code beside the source; done here, not in a first solve.
 $(TABU_COMPILED): scheduling/solver/tabu_kernel.py $(STAMP)
-	$(PY) -m scheduling.solver.tabu_kernel
+	$(PY) -c 'from scheduling.solver.tabu_kernel import compile_ahead; compile_ahead()'
 	@touch $@
 
 $(ECHARTS): package.json package-lock.json build-assets.mjs

@@ -5,7 +5,7 @@ Everything here works on `Graph`, a handful of arrays; there are no Python objec
 loops. About fifty times the speed of the same loops interpreted: 50,000 iterations a second
 on a 15 x 15 job shop, 5,000 on a 2,000-operation flexible one. The first call in a new
 environment compiles (about 30 s, once: the machine code is cached beside this file);
-`python -m scheduling.solver.tabu_kernel` does it ahead of time (`make install` runs it).
+`compile_ahead()` does it ahead of time (`make install` runs it).
 """
 
 from __future__ import annotations
@@ -640,7 +640,3 @@ def compile_ahead() -> None:
     begin(g)
     seed_random(0)
     iterate(g, 50, 10, 2, 3)
-
-
-if __name__ == "__main__":
-    compile_ahead()
