@@ -34,10 +34,14 @@ CONSTRUCTION_SHARE = 0.3
 # larger models keep the default (docs/solver.md).
 STRONG_PROPAGATION_MAX_OPS = 500
 STRONG_PROPAGATION: dict[str, object] = {"use_strong_propagation_in_disjunctive": True}
-# Below STRONG_PROPAGATION_MAX_OPS, plain job shops race the tabu search only when they are
-# long (at least this many jobs per machine): their machine-load bound is near and the search
-# finds it (30 x 15: 1,672 against 1,723 for CP-SAT alone in 20 s), where on square shops
-# (15 x 15, 20 x 20) the search never caught CP-SAT and its share of the cores cost proofs.
+# Plain job shops race the tabu search when they have more than RACE_MIN_OPS operations or
+# are long (at least RACE_JOBS_PER_MACHINE jobs per machine). Up to 15 x 15 (225) CP-SAT alone
+# proves about half the Taillard shops in 30 s, and racing them cost proofs (ta02, ta10) and
+# found nothing better. From 20 x 15 (300) it proves none, and the compiled search is far
+# ahead: 20 s, 2 workers, CP-SAT alone against the race on generated shops: 20 x 15 1,364 vs
+# 1,302, 15 x 20 1,424 vs 1,418, 20 x 20 1,671 vs 1,586 and 1,663 vs 1,602. Long shops have
+# their machine-load bound near, and the search finds it (30 x 15: 1,656, proven, in 3.7 s).
+RACE_MIN_OPS = 250
 RACE_JOBS_PER_MACHINE = 2
 
 
@@ -96,12 +100,12 @@ def solve(
     proven = False
     # Plain job shops: the tabu search races the whole model (jobshop.py), except on small
     # square ones, where CP-SAT with strong propagation proves what the search cannot find and
-    # needs both cores to (docs/solver.md). CP-SAT keeps all its workers in the race: with one
+    # needs both cores to (RACE_MIN_OPS). CP-SAT keeps all its workers in the race: with one
     # fewer the large job shops were no better, the proofs slower, and a 60 x 10 flexible
     # shop 3% worse (2,962 against 2,872 in 20 s: CP-SAT's machine choices count there).
     shop = as_shop(c) if strategy == "auto" and inc.slots is not None else None
     long_shop = len(c.problem.jobs) >= RACE_JOBS_PER_MACHINE * len(c.machines)
-    if shop is not None and (len(c.ops) > STRONG_PROPAGATION_MAX_OPS or long_shop) and not stop():
+    if shop is not None and (len(c.ops) > RACE_MIN_OPS or long_shop) and not stop():
 
         def cpsat(st: Callable[[], bool]) -> bool:
             return _solve_full(c, inc, deadline, workers, seed, st, hint=full)

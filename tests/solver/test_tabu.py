@@ -191,3 +191,19 @@ def test_the_makespan_floor_of_a_flexible_shop_counts_all_its_work_and_stays_bel
     work = sum(min(m.duration for m in op.modes) for j in problem.jobs for op in j.operations)
     assert simple_bound(c) >= -(-work // 3)
     assert simple_bound(c) <= _optimum(problem)
+
+
+@pytest.mark.parametrize(("jobs", "machines", "raced"), [(15, 15, False), (20, 15, True)])
+def test_square_shops_race_the_search_from_beyond_fifteen_by_fifteen(
+    monkeypatch: pytest.MonkeyPatch, jobs: int, machines: int, raced: bool
+) -> None:
+    calls: list[int] = []
+
+    def recording_race(c: Compiled, *args: object, **kwargs: object) -> bool:
+        calls.append(len(c.ops))
+        return False
+
+    monkeypatch.setattr("scheduling.solver.engine.race", recording_race)
+    solution = solve(generate_jsp(jobs, machines, 1), time_limit_s=1)
+    assert solution.objective is not None
+    assert calls == ([jobs * machines] if raced else [])
