@@ -136,7 +136,7 @@ def evaluate(op: np.ndarray) -> int:
             stack[top] = o
             top += 1
     k = 0
-    while top > 0:
+    while top > 0:  # the hot loop: both successors written out (a helper made it 4x slower)
         top -= 1
         o = stack[top]
         order[k] = o
