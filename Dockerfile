@@ -26,9 +26,9 @@ COPY manage.py gunicorn.conf.py ./
 COPY templates templates
 COPY static static
 COPY --from=assets /build/static/vendor static/vendor
-# The tabu search's compiled core, built once here (about 30 s) rather than in a first solve.
+# The solver's compiled cores, built once here (about a minute) rather than in a first solve.
 RUN DJANGO_SECRET_KEY=collectstatic-only python manage.py collectstatic --no-input -v 0 \
-    && python -c 'from scheduling.solver.tabu_kernel import compile_ahead; compile_ahead()' \
+    && python -c 'from scheduling.solver.kernels import compile_ahead; compile_ahead()' \
     && mkdir -p var && chown -R takt:takt var numba-cache
 USER takt
 EXPOSE 8000

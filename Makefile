@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 ECHARTS := static/vendor/echarts/echarts.min.js
-TABU_COMPILED := scheduling/solver/__pycache__/.tabu-kernel-compiled
+KERNELS_COMPILED := scheduling/solver/__pycache__/.kernels-compiled
 ADDR ?= 127.0.0.1:8000
 BENCH_DIR ?= ../shared/benchmarks
 BENCH_TIME ?= 30
@@ -18,12 +18,12 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
 
-install: $(STAMP) assets $(TABU_COMPILED)
+install: $(STAMP) assets $(KERNELS_COMPILED)
 
-# The tabu search's compiled core (scheduling/solver/tabu_kernel.py): Numba compiles it once,
-# about 30 s, and caches the machine code beside the source; done here, not in a first solve.
-$(TABU_COMPILED): scheduling/solver/tabu_kernel.py $(STAMP)
-	$(PY) -c 'from scheduling.solver.tabu_kernel import compile_ahead; compile_ahead()'
+# The solver's compiled cores (tabu_kernel.py, plant_kernel.py): Numba compiles them once,
+# about a minute, and caches the machine code beside the sources; done here, not in a solve.
+$(KERNELS_COMPILED): scheduling/solver/tabu_kernel.py scheduling/solver/plant_kernel.py $(STAMP)
+	$(PY) -c 'from scheduling.solver.kernels import compile_ahead; compile_ahead()'
 	@touch $@
 
 $(ECHARTS): package.json package-lock.json build-assets.mjs

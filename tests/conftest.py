@@ -15,6 +15,15 @@ IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 pytest_plugins = ["tests.workers"]  # the start_worker fixture
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _compiled_solver() -> None:
+    """Compile the solver's Numba parts (or load them from the cache) before any test is
+    timed: plant solves from the app run the compiled walk too."""
+    from scheduling.solver.kernels import compile_ahead
+
+    compile_ahead()
+
+
 def require(condition: bool, reason: str) -> None:
     """Skip when a service is missing on a developer's machine; fail in CI, where it must be."""
     if condition:

@@ -15,6 +15,7 @@ from .incumbent import Incumbent
 from .jobshop import as_shop, race
 from .lns import improve
 from .model import COMPONENTS, Problem, Progress, Solution, SolutionStatus
+from .plantsearch import walk_beside
 from .state import ScheduleState
 
 # Above this many (operation, machine) pairs the whole model is left to LNS.
@@ -43,6 +44,8 @@ STRONG_PROPAGATION: dict[str, object] = {"use_strong_propagation_in_disjunctive"
 # their machine-load bound near, and the search finds it (30 x 15: 1,656, proven, in 3.7 s).
 RACE_MIN_OPS = 250
 RACE_JOBS_PER_MACHINE = 2
+# Plants that go to LNS run the compiled walk beside it (plantsearch.py).
+WALK = True
 
 
 def solve(
@@ -117,6 +120,18 @@ def solve(
     elif not stop():
         if full or unhinted or inc.slots is None:
             proven = _solve_full(c, inc, deadline, workers, seed, stop, hint=not unhinted)
+        elif WALK and problem.objective.mode == "weighted":
+            # the compiled walk beside LNS (plantsearch.py), each taking up the other's best
+            walk_beside(
+                c,
+                inc,
+                deadline=deadline,
+                seed=seed,
+                stop=stop,
+                other=lambda st: improve(
+                    c, inc, deadline=deadline, workers=workers, seed=seed, stop=st, trace=trace
+                ),
+            )
         else:
             improve(c, inc, deadline=deadline, workers=workers, seed=seed, stop=stop, trace=trace)
     return finish(c, inc, started, proven)

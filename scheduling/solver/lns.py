@@ -216,6 +216,7 @@ class _Search:
         self.release = OvertimeRelease(c, self.compactor.decoder)
         self.cur_key: tuple[int, ...] = ()
         self.it = 0
+        self.adopt_at = 0.0
 
     def run_stage(self, stage: int | None, deadline: float) -> None:
         from .incumbent import objective_key
@@ -227,6 +228,8 @@ class _Search:
         caps = self.state.components()
         self.cur_key = objective_key(obj, caps)
         while not self.stop() and time.monotonic() < deadline - 0.05:
+            if self._adopt():
+                caps = self.state.components()
             if self.release.due():
                 self._release(deadline)
             self.it += 1
@@ -248,6 +251,22 @@ class _Search:
                     f"it={self.it} {kind} n={len(free)} {status} better={better} gain={gain} "
                     f"solve={t_solved - t_it:.2f}s total={time.monotonic() - t_it:.2f}s"
                 )
+
+    def _adopt(self) -> bool:
+        """Take up a better schedule the walk beside us found (plantsearch.py), at most once
+        a second (the state's indexes cost a pass over the plant)."""
+        from .incumbent import objective_key
+
+        if time.monotonic() < self.adopt_at:
+            return False
+        with self.inc.lock:
+            if self.inc.source != "walk" or self.inc.key is None or self.inc.key >= self.cur_key:
+                return False
+            slots = list(self.inc.slots or [])
+        self.adopt_at = time.monotonic() + ADOPT_EVERY_S
+        self.state = ScheduleState(self.c, slots)
+        self.cur_key = objective_key(self.c.problem.objective, self.state.components())
+        return True
 
     def _solve(
         self,
@@ -430,6 +449,8 @@ class Compactor:
 
 COMPLETE_HINT = True
 SUB_LIMIT_S = 1.0
+# how often LNS may take up the walk's better schedule (seconds)
+ADOPT_EVERY_S = 1.0
 # how much later than the stretch's end a re-timed neighbourhood's work may move (3 days)
 RETIME_ROOM = 3 * 24 * 60
 

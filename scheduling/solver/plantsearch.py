@@ -1,0 +1,262 @@
+"""Local search on whole plants: machine sequences decoded on calendars.
+
+The schedule is the order of the operations on each machine; the times follow by decoding
+(`plant_kernel.decode`: every operation as early as its order's previous step, its machine's
+previous operation with the changeover between them, and its machine's working time allow).
+A move takes an operation that its machine predecessor held back, on the chain of operations
+that made a late order late (drawn by its weighted tardiness) or that ends the plan, and puts
+it before that predecessor, or two places earlier, or at the front of the run of such
+operations; or it moves the operation to another of its machines at the same time. Each move
+is decoded again from the earliest time it changes (`redecode`), so its effect ripples through
+everything after it: the later steps of the orders it delays, the queues behind it. The walk
+takes the best of a few sampled moves when it is no worse than the schedule of a hundred steps
+ago (late acceptance), keeps the operations a move passed from passing back for a few steps,
+and goes back to its best after a while without a new one.
+
+It runs beside LNS (`lns.py`) on plants that are more than a plain job shop, in its own thread
+(the compiled loops release the interpreter); each takes up the other's better schedules.
+Overtime: the walk may use the overtime pieces its starting schedule used, no others; the
+overtime release in LNS gives pieces back.
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+import time
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .compiled import Compiled, Slot
+from .incumbent import Incumbent
+from .model import COMPONENTS
+from .release import used_pieces
+
+if TYPE_CHECKING:
+    from .plant_kernel import Plant, Sched
+
+# candidate moves tried per step, tabu tenure (steps), late acceptance history (steps),
+# steps without a new best before going back to it
+MOST, TENURE, HISTORY, PATIENCE = 8, 10, 100, 300
+# how often the walk reports a new best and looks at the incumbent (seconds)
+EXCHANGE_S = 0.5
+
+
+def plant_arrays(c: Compiled, allowed: Sequence[set[int]] | None = None) -> Plant:
+    """`c` as `plant_kernel.Plant` arrays; non-pausable work may use the overtime pieces
+    `allowed[m]` of machine m (None: none)."""
+    from . import plant_kernel as K
+
+    n = len(c.ops)
+    op = np.full((K.OP_ROWS, n + 1), -1, np.int64)
+    op[[K.LAG, K.FAM, K.PAUSE, K.FIXED, K.REL]] = 0
+    for chain in c.job_ops:
+        for a, b in itertools.pairwise(chain):
+            op[K.JN, a], op[K.JP, b] = b, a
+    ptr = 0
+    flat: list[tuple[int, int, int]] = []
+    for o, info in enumerate(c.ops):
+        op[K.REL, o] = c.problem.jobs[info.job].release
+        op[K.LAG, o] = info.min_lag
+        op[K.MAXLAG, o] = -1 if info.max_lag is None else info.max_lag
+        op[K.FAM, o] = info.family
+        op[K.PAUSE, o] = int(info.can_pause)
+        op[K.JOB, o] = info.job
+        op[K.MODE_PTR, o] = ptr
+        flat.extend(info.modes)
+        ptr += len(info.modes)
+        fixed = c.fixed.get(o)
+        if fixed is not None:
+            op[K.FIXED, o] = 1
+            op[K.FM, o], op[K.FS, o], op[K.FT, o], op[K.FE, o] = fixed
+        prev = c.previous.get(o)
+        if prev is not None:
+            op[K.PM, o], op[K.PS, o] = prev
+    op[K.MODE_PTR, n] = ptr
+    modes = np.array(flat, np.int64).reshape(-1, 3).T.copy()
+
+    cal_ptr, starts, ends, cum = [0], [], [], []
+    ot_ptr, ot = [0], []
+    for m, mi in enumerate(c.machines):
+        extra = [mi.overtime[k][:2] for k in sorted(allowed[m])] if allowed else []
+        work = mi.regular if not extra else type(mi.regular)(mi.regular.segments + extra)
+        for cal in (work, mi.regular):
+            starts.extend(cal.starts)
+            ends.extend(cal.ends)
+            cum.extend(cal.cum)
+            cal_ptr.append(len(starts))
+        ot.extend(mi.overtime)
+        ot_ptr.append(len(ot))
+    families = max(len(c.families), 1)
+    co = np.zeros((len(c.machines), families, families), np.int64)
+    for m, mi in enumerate(c.machines):
+        for (a, b), minutes in mi.changeover.items():
+            co[m, a, b] = minutes
+    jobs = c.problem.jobs
+    job = np.array(
+        [
+            [-1 if j.due is None else j.due for j in jobs],
+            [j.weight for j in jobs],
+            [chain[-1] if chain else -1 for chain in c.job_ops],
+        ],
+        np.int64,
+    ).reshape(3, len(jobs))
+    obj = c.problem.objective
+    w = [obj.weight(k) for k in COMPONENTS] + [obj.machine_change_penalty, c.horizon]
+    return K.Plant(
+        op=op,
+        modes=modes,
+        cal_ptr=np.array(cal_ptr, np.int64),
+        starts=np.array(starts, np.int64),
+        ends=np.array(ends, np.int64),
+        cum=np.array(cum, np.int64),
+        machine=np.array([[int(mi.always) for mi in c.machines] + [0], ot_ptr], np.int64).reshape(
+            2, -1
+        ),
+        co=co,
+        ot=np.array(ot, np.int64).reshape(-1, 3).T.copy(),
+        job=job,
+        w=np.array(w, np.int64),
+    )
+
+
+def sched_arrays(c: Compiled, seqs: Sequence[Sequence[int]]) -> Sched:
+    """The arrays of a schedule with the machine order `seqs` (not yet decoded)."""
+    from . import plant_kernel as K
+
+    n = len(c.ops)
+    sc = K.Sched(
+        op=np.zeros((K.SCHED_ROWS, n), np.int64),
+        seq=np.full((len(c.machines), max(1, n)), -1, np.int64),
+        slen=np.zeros(len(c.machines), np.int64),
+        minutes=np.zeros(sum(len(mi.overtime) for mi in c.machines), np.int64),
+        meta=np.zeros(1, np.int64),
+    )
+    for m, seq in enumerate(seqs):
+        sc.seq[m, : len(seq)] = seq
+        sc.slen[m] = len(seq)
+    return sc
+
+
+def slots_of(sc: Sched) -> list[Slot]:
+    """Slots from decoded times."""
+    from . import plant_kernel as K
+
+    return [
+        (int(m), int(s), int(t), int(e))
+        for m, s, t, e in zip(sc.op[K.MACH], sc.op[K.S], sc.op[K.T], sc.op[K.E], strict=True)
+    ]
+
+
+class Walker:
+    """The compiled walk over one plant, from a schedule."""
+
+    def __init__(self, c: Compiled, slots: list[Slot], seed: int) -> None:
+        from . import plant_kernel as kernel
+
+        self.c = c
+        self.k = kernel
+        self.seed = seed
+        self.value = -1
+        self.load(slots)
+
+    def load(self, slots: list[Slot]) -> int:
+        """Start from `slots` (their sequences, decoded); returns the objective or -1 when
+        their sequences do not decode (a maximum lag only a later start could keep)."""
+        self.pl = plant_arrays(self.c, used_pieces(self.c, slots))
+        self.sc = sched_arrays(self.c, self.c.sequences(slots))
+        self.wk = self.k.new_walk(self.pl, self.sc, HISTORY)
+        self.value = self.k.begin(self.pl, self.sc, self.wk)
+        return self.value
+
+    @property
+    def best(self) -> int:
+        return int(self.wk.sc[self.k.BEST])
+
+    def run(self, iterations: int) -> None:
+        if self.value >= 0:
+            self.k.iterate(self.pl, self.sc, self.wk, iterations, TENURE, PATIENCE, MOST)
+
+    def best_slots(self) -> list[Slot]:
+        """The best schedule's slots (decoded in a copy: the walk goes on from its own)."""
+        k = self.k
+        sc = k.Sched(
+            op=self.sc.op.copy(),
+            seq=self.wk.best_seq.copy(),
+            slen=self.wk.best_slen.copy(),
+            minutes=self.sc.minutes.copy(),
+            meta=self.sc.meta.copy(),
+        )
+        k.link(self.pl, sc)
+        k.decode(self.pl, sc)
+        return slots_of(sc)
+
+
+def walk_beside(
+    c: Compiled,
+    inc: Incumbent,
+    *,
+    deadline: float,
+    seed: int,
+    stop: Callable[[], bool],
+    other: Callable[[Callable[[], bool]], None],
+) -> None:
+    """The walk in a thread beside `other(stop)` (LNS), both from and into `inc`."""
+    assert inc.slots is not None
+    failure: list[BaseException] = []
+    done = threading.Event()
+
+    def search() -> None:
+        try:
+            _walk(c, inc, deadline=deadline, seed=seed, stop=lambda: stop() or done.is_set())
+        except BaseException as error:  # re-raised in the caller's thread
+            failure.append(error)
+
+    thread = threading.Thread(target=search, name="takt-walk", daemon=True)
+    thread.start()
+    try:
+        other(lambda: stop() or bool(failure))
+    finally:
+        done.set()
+        thread.join()
+    if failure:
+        raise failure[0]
+
+
+def _walk(
+    c: Compiled, inc: Incumbent, *, deadline: float, seed: int, stop: Callable[[], bool]
+) -> None:
+    with inc.lock:
+        slots = list(inc.slots or [])
+        key = inc.key
+    walker = Walker(c, slots, seed)
+    walker.k.seed_random(seed)
+    if walker.value < 0:
+        return
+    offered = walker.best
+    chunk = 4
+    last = time.monotonic()
+    while not stop() and time.monotonic() < deadline:
+        started = time.perf_counter()
+        walker.run(chunk)
+        spent = time.perf_counter() - started
+        # slices of about 20 ms: the stop signal is seen at once
+        chunk = max(1, min(4 * chunk, int(chunk * 0.02 / max(spent, 1e-6))))
+        if time.monotonic() - last < EXCHANGE_S:
+            continue
+        last = time.monotonic()
+        if walker.best < offered:
+            offered = walker.best
+            inc.offer(walker.best_slots(), "walk")
+        with inc.lock:
+            theirs = inc.key if inc.source != "walk" else None
+            slots = list(inc.slots or []) if theirs is not None else []
+        if theirs is not None and theirs != key and theirs[0] < walker.best:
+            key = theirs
+            if walker.load(slots) < 0:
+                return
+            offered = walker.best
+    if walker.best < offered:
+        inc.offer(walker.best_slots(), "walk")

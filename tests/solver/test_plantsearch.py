@@ -1,0 +1,173 @@
+"""The compiled plant walk: its decoding against `decode.py`, its re-decoding after a move
+against a whole decode, and the walk itself, alone and beside LNS."""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+
+import pytest
+
+from scheduling.solver import Fixed, Previous, Problem, Solution, engine, solve, verify
+from scheduling.solver import plant_kernel as kernel
+from scheduling.solver.compiled import Compiled, Slot
+from scheduling.solver.decode import Decoder
+from scheduling.solver.dispatch import dispatch
+from scheduling.solver.generate import generate_plant
+from scheduling.solver.plant_kernel import Plant, Sched
+from scheduling.solver.plantsearch import Walker, plant_arrays, sched_arrays, slots_of
+from scheduling.solver.release import used_pieces
+
+from .builders import job, machine, op
+
+
+def _start(c: Compiled, rule: str) -> list[Slot]:
+    slots = dispatch(c, rule)
+    assert slots is not None
+    return slots
+
+
+def _decoded(c: Compiled, slots: list[Slot]) -> tuple[Plant, Sched, int]:
+    pl = plant_arrays(c, used_pieces(c, slots))
+    sc = sched_arrays(c, c.sequences(slots))
+    assert kernel.link(pl, sc)
+    return pl, sc, kernel.decode(pl, sc)
+
+
+def _with_history(problem: Problem, slots: list[Slot], c: Compiled) -> Problem:
+    """The plant with its first two orders started as `slots` has them (fixed) and every
+    operation of the next five in a previous plan, a machine over for one of them."""
+    fixed, previous = [], []
+    for o in c.job_ops[0] + c.job_ops[1]:
+        m, _, t, e = slots[o]
+        fixed.append(Fixed(c.ops[o].id, c.machines[m].id, t, e))
+    for j in range(2, 7):
+        for o in c.job_ops[j]:
+            m, _, t, _ = slots[o]
+            other = c.ops[o].modes[-1][0] if j == 2 else m
+            previous.append(Previous(c.ops[o].id, c.machines[other].id, t + 30))
+    return dataclasses.replace(problem, fixed=tuple(fixed), previous=tuple(previous))
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_decoding_gives_the_times_and_objective_of_the_python_decoder(seed: int) -> None:
+    problem = generate_plant(250, 8, seed=seed)
+    c = Compiled(problem)
+    for rule in ("atcs", "edd+ot"):
+        slots = _start(c, rule)
+        for p in (problem, _with_history(problem, slots, c)):
+            cc = Compiled(p)
+            used = used_pieces(cc, slots)
+            ref = Decoder(cc).decode(cc.sequences(slots), allowed=[frozenset(u) for u in used])
+            assert ref is not None
+            _, sc, value = _decoded(cc, slots)
+            assert slots_of(sc) == ref
+            assert value == cc.scalar(cc.components(ref))
+            if p is not problem:  # the deviation and fixed work count as the objective says
+                assert cc.components(ref)["deviation"] > 0
+
+
+def test_sequences_that_close_a_cycle_or_break_a_fixed_time_do_not_decode() -> None:
+    problem = Problem(
+        horizon=1000,
+        machines=(machine("X"), machine("Y")),
+        jobs=(
+            job("A", op("a1", ("X", 5)), op("a2", ("Y", 5))),
+            job("B", op("b1", ("Y", 5)), op("b2", ("X", 5))),
+        ),
+        fixed=(Fixed("a1", "X", 0, 5),),
+    )
+    c = Compiled(problem)
+    a1, a2, b1, b2 = range(4)
+    pl = plant_arrays(c)
+    for seqs, value in (
+        ([[a1, b2], [b1, a2]], 10),  # the makespan (no due dates, no changeovers)
+        ([[b2, a1], [a2, b1]], -1),  # b2 after b1 after a2 after a1 after b2
+        ([[b2, a1], [b1, a2]], -1),  # a1 is fixed at 0, but b2 must come first
+    ):
+        sc = sched_arrays(c, seqs)
+        assert kernel.link(pl, sc)
+        assert kernel.decode(pl, sc) == value
+
+
+@pytest.mark.parametrize("seed", [5, 6])
+def test_decoding_again_after_a_move_matches_a_whole_decode(seed: int) -> None:
+    """Hundreds of random moves around late orders, kept or undone at random: the partial
+    decode after each gives the whole decode's times and objective, and undoing restores
+    the times exactly."""
+    c = Compiled(generate_plant(400, 10, seed=seed))
+    pl, sc, _ = _decoded(c, _start(c, "atcs+ot"))
+    wk = kernel.new_walk(pl, sc, 10)
+    assert kernel.begin(pl, sc, wk) >= 0
+    kernel.seed_random(seed)
+    rng = random.Random(seed)
+    tried = 0
+    for _ in range(400):
+        found = kernel.candidates(pl, sc, wk, kernel._target(pl, sc, wk))
+        if found == 0:
+            continue
+        pick = rng.randrange(found)
+        o, m, i = (int(wk.cand[r, pick]) for r in (kernel.C_OP, kernel.C_M, kernel.C_I))
+        times = sc.op[[kernel.S, kernel.T, kernel.E, kernel.CRIT, kernel.CO]].copy()
+        value, was, at = kernel.try_move(pl, sc, wk, o, m, i)
+        if value >= 0 and rng.random() < 0.5:
+            kernel.commit(sc)
+            partial = sc.op[[kernel.S, kernel.T, kernel.E, kernel.CRIT, kernel.CO]].copy()
+            assert kernel.decode(pl, sc) == value
+            assert (sc.op[[kernel.S, kernel.T, kernel.E, kernel.CRIT, kernel.CO]] == partial).all()
+        else:
+            kernel.undo_move(sc, o, was, at, value >= 0)
+            assert (sc.op[[kernel.S, kernel.T, kernel.E, kernel.CRIT, kernel.CO]] == times).all()
+        assert not sc.op[kernel.DIRTY].any() and not sc.op[kernel.CHG].any()
+        tried += 1
+    assert tried > 300
+
+
+def test_the_walk_improves_a_loaded_plant_and_its_best_schedule_verifies() -> None:
+    problem = generate_plant(300, 8, seed=7)
+    c = Compiled(problem)
+    slots = _start(c, "atcs")
+    start = c.scalar(c.components(slots))
+    walker = Walker(c, slots, seed=1)
+    kernel.seed_random(1)
+    assert walker.value == start
+    walker.run(400)
+    assert walker.best < 0.9 * start
+    best = walker.best_slots()
+    assert c.scalar(c.components(best)) == walker.best
+    solution = Solution("feasible", c.assignments(best), None, None, None)
+    assert verify(problem, solution) == []
+
+
+def test_plants_that_go_to_lns_run_the_walk_beside_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[str] = []
+    beside = engine.walk_beside
+
+    def counted(*args: object, **kw: object) -> None:
+        calls.append("walk")
+        beside(*args, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(engine, "walk_beside", counted)
+    problem = generate_plant(300, 8, seed=8)
+    c = Compiled(problem)
+    start = min(c.scalar(c.components(_start(c, r))) for r in ("atcs", "atcs+ot", "edd"))
+    solution = solve(problem, time_limit_s=4, seed=1)
+    assert calls == ["walk"]
+    assert verify(problem, solution) == []
+    assert solution.objective is not None and solution.objective < start
+
+
+def test_lexicographic_plants_keep_to_lns() -> None:
+    problem = generate_plant(200, 6, seed=9)
+    lex = dataclasses.replace(
+        problem, objective=dataclasses.replace(problem.objective, mode="lexicographic")
+    )
+    called: list[bool] = []
+    original = engine.walk_beside
+    engine.walk_beside = lambda *a, **k: called.append(True)  # type: ignore[assignment]
+    try:
+        solution = solve(lex, time_limit_s=2, seed=1)
+    finally:
+        engine.walk_beside = original
+    assert not called
+    assert verify(lex, solution) == []
