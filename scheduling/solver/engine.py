@@ -15,7 +15,7 @@ from .incumbent import Incumbent
 from .jobshop import as_shop, race
 from .lns import improve
 from .model import COMPONENTS, Problem, Progress, Solution, SolutionStatus
-from .plantsearch import walk_beside
+from .plantsearch import walk_beside, warm_up
 from .state import ScheduleState
 
 # Above this many (operation, machine) pairs the whole model is left to LNS.
@@ -88,9 +88,7 @@ def solve(
     def stop() -> bool:
         return time.monotonic() >= deadline or (should_stop is not None and should_stop())
 
-    construct(c, inc, budget_s=min(time_limit_s * CONSTRUCTION_SHARE, 20.0), stop=stop)
-    if problem.objective.mode == "weighted":
-        inc.set_bound(simple_bound(c))
+    budget = min(time_limit_s * CONSTRUCTION_SHARE, 20.0)
     n_modes = sum(len(op.modes) for op in c.ops)
     simple = not c.has_changeovers and all(mi.always for mi in c.machines)
     full = strategy == "full" or (
@@ -100,6 +98,10 @@ def solve(
     # Large plain job shops: CP-SAT's own LNS on the whole model beats ours, and a hint
     # (which presolve must keep feasible) makes it worse; the construction only bounds it.
     unhinted = strategy == "auto" and simple and not full and n_modes <= UNHINTED_MAX_MODES
+    weighted = problem.objective.mode == "weighted"
+    construct(c, inc, budget_s=budget, stop=stop)
+    if weighted:
+        inc.set_bound(simple_bound(c))
     proven = False
     # Plain job shops: the tabu search races the whole model (jobshop.py), except on small
     # square ones, where CP-SAT with strong propagation proves what the search cannot find and
@@ -120,8 +122,12 @@ def solve(
     elif not stop():
         if full or unhinted or inc.slots is None:
             proven = _solve_full(c, inc, deadline, workers, seed, stop, hint=not unhinted)
-        elif WALK and problem.objective.mode == "weighted":
-            # the compiled walk beside LNS (plantsearch.py), each taking up the other's best
+        elif WALK and strategy == "auto" and weighted and shop is None:
+            # plants: the compiled walk beside LNS (plantsearch.py), each taking up the
+            # other's better schedules. Numba and the walk load first, here: loading reads
+            # many cache files, and a thread that gives up the interpreter that often waits
+            # for it each time while LNS runs Python (it started 10 s late on plant-L)
+            warm_up()
             walk_beside(
                 c,
                 inc,
@@ -137,8 +143,11 @@ def solve(
     return finish(c, inc, started, proven)
 
 
-def construct(c: Compiled, inc: Incumbent, *, budget_s: float, stop: Callable[[], bool]) -> None:
-    """Run the dispatching rules (the most promising first) until the budget is spent."""
+def construct(
+    c: Compiled, inc: Incumbent, *, budget_s: float, stop: Callable[[], bool], skip: int = 0
+) -> int:
+    """Run the dispatching rules (the most promising first, after the first `skip`) until the
+    budget is spent; returns how many of them were run or passed over."""
     from .verify import verify
 
     obj = c.problem.objective
@@ -149,9 +158,11 @@ def construct(c: Compiled, inc: Incumbent, *, budget_s: float, stop: Callable[[]
     # the greedy pass keeps every rule but maximum lags, so only then is a check needed
     check = any(op.max_lag is not None for op in c.ops)
     t0 = time.monotonic()
-    for rule in rules:
+    done = skip
+    for rule in rules[skip:]:
         if inc.slots is not None and (time.monotonic() - t0 > budget_s or stop()):
             break
+        done += 1
         slots = dispatch(c, rule)
         if slots is None:
             continue
@@ -161,6 +172,7 @@ def construct(c: Compiled, inc: Incumbent, *, budget_s: float, stop: Callable[[]
             if verify(c.problem, trial):
                 continue  # a maximum lag the greedy pass could not keep
         inc.offer(slots, f"dispatch:{rule}", comps)
+    return done
 
 
 def simple_bound(c: Compiled) -> int:

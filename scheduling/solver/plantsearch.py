@@ -150,6 +150,18 @@ def slots_of(sc: Sched) -> list[Slot]:
     ]
 
 
+def warm_up() -> None:
+    """Import Numba and load every compiled function of the walk (once per process)."""
+    if not _warm:
+        from .plant_kernel import compile_ahead
+
+        compile_ahead()
+        _warm.append(True)
+
+
+_warm: list[bool] = []
+
+
 class Walker:
     """The compiled walk over one plant, from a schedule."""
 
