@@ -62,6 +62,7 @@ class Sched(NamedTuple):
     slen: np.ndarray  # [machine]
     minutes: np.ndarray  # [piece]: overtime minutes used (scratch)
     meta: np.ndarray  # [0]: how many ops the last `redecode` re-timed
+    parts: np.ndarray  # the objective's components (scratch)
 
 
 # ------------------------------------------------------------------ calendar arithmetic
@@ -345,9 +346,27 @@ def commit(sc: Sched) -> None:
 @jit
 def objective(pl: Plant, sc: Sched) -> int:
     """The weighted objective of decoded times (as `Compiled.components`)."""
-    p, op, w = pl.op, sc.op, pl.w
+    parts = sc.parts
+    _components(pl, sc, parts, False)
     total = 0
-    if w[W_TARD] or w[W_MAKESPAN]:
+    for k in range(5):
+        total += pl.w[k] * parts[k]
+    return total
+
+
+@jit
+def components(pl: Plant, sc: Sched) -> np.ndarray:
+    """Every component of the objective (in `model.COMPONENTS` order), weighted or not."""
+    _components(pl, sc, sc.parts, True)
+    return sc.parts.copy()
+
+
+@jit
+def _components(pl: Plant, sc: Sched, out: np.ndarray, every: bool) -> None:
+    """The components into `out`; unless `every`, only those the objective weighs."""
+    p, op, w = pl.op, sc.op, pl.w
+    out[:] = 0
+    if every or w[W_TARD] or w[W_MAKESPAN]:
         tard, makespan = 0, 0
         for j in range(pl.job.shape[1]):
             last = pl.job[2, j]
@@ -358,14 +377,12 @@ def objective(pl: Plant, sc: Sched) -> int:
                 makespan = end
             if pl.job[0, j] >= 0 and end > pl.job[0, j]:
                 tard += pl.job[1, j] * (end - pl.job[0, j])
-        total += w[W_TARD] * tard + w[W_MAKESPAN] * makespan
-    if w[W_SETUP]:
-        setup = 0
+        out[W_TARD], out[W_MAKESPAN] = tard, makespan
+    if every or w[W_SETUP]:
         for o in range(op.shape[1]):
             if not p[FIXED, o]:
-                setup += op[CO, o]
-        total += w[W_SETUP] * setup
-    if w[W_OVERTIME] and pl.ot.shape[1] > 0:
+                out[W_SETUP] += op[CO, o]
+    if (every or w[W_OVERTIME]) and pl.ot.shape[1] > 0:
         sc.minutes[:] = 0
         for o in range(op.shape[1]):
             m = op[MACH, o]
@@ -381,20 +398,15 @@ def objective(pl: Plant, sc: Sched) -> int:
                 if inside > 0:
                     sc.minutes[k] += inside
                 k += 1
-        cost = 0
         for k in range(pl.ot.shape[1]):
             if sc.minutes[k] > 0:
-                cost += (pl.ot[2, k] * sc.minutes[k] + 59) // 60
-        total += w[W_OVERTIME] * cost
-    if w[W_DEVIATION]:
-        dev = 0
+                out[W_OVERTIME] += (pl.ot[2, k] * sc.minutes[k] + 59) // 60
+    if every or w[W_DEVIATION]:
         for o in range(op.shape[1]):
             if p[PM, o] >= 0:
-                dev += abs(op[T, o] - p[PS, o])
+                out[W_DEVIATION] += abs(op[T, o] - p[PS, o])
                 if op[MACH, o] != p[PM, o]:
-                    dev += w[5]
-        total += w[W_DEVIATION] * dev
-    return total
+                    out[W_DEVIATION] += w[5]
 
 
 # ------------------------------------------------------------------ moves

@@ -133,6 +133,7 @@ def sched_arrays(c: Compiled, seqs: Sequence[Sequence[int]]) -> Sched:
         slen=np.zeros(len(c.machines), np.int64),
         minutes=np.zeros(sum(len(mi.overtime) for mi in c.machines), np.int64),
         meta=np.zeros(1, np.int64),
+        parts=np.zeros(len(COMPONENTS), np.int64),
     )
     for m, seq in enumerate(seqs):
         sc.seq[m, : len(seq)] = seq
@@ -191,8 +192,9 @@ class Walker:
         if self.value >= 0:
             self.k.iterate(self.pl, self.sc, self.wk, iterations, TENURE, PATIENCE, MOST)
 
-    def best_slots(self) -> list[Slot]:
-        """The best schedule's slots (decoded in a copy: the walk goes on from its own)."""
+    def best_slots(self) -> tuple[list[Slot], dict[str, int]]:
+        """The best schedule's slots and objective components (decoded in a copy: the walk
+        goes on from its own)."""
         k = self.k
         sc = k.Sched(
             op=self.sc.op.copy(),
@@ -200,10 +202,11 @@ class Walker:
             slen=self.wk.best_slen.copy(),
             minutes=self.sc.minutes.copy(),
             meta=self.sc.meta.copy(),
+            parts=self.sc.parts.copy(),
         )
         k.link(self.pl, sc)
         k.decode(self.pl, sc)
-        return slots_of(sc)
+        return slots_of(sc), dict(zip(COMPONENTS, k.components(self.pl, sc).tolist(), strict=True))
 
 
 def walk_beside(
@@ -237,6 +240,11 @@ def walk_beside(
         raise failure[0]
 
 
+def _offer(walker: Walker, inc: Incumbent) -> None:
+    slots, comps = walker.best_slots()
+    inc.offer(slots, "walk", comps)
+
+
 def _walk(
     c: Compiled, inc: Incumbent, *, deadline: float, seed: int, stop: Callable[[], bool]
 ) -> None:
@@ -249,19 +257,19 @@ def _walk(
         return
     offered = walker.best
     chunk = 4
-    last = time.monotonic()
+    next_exchange = time.monotonic() + EXCHANGE_S
     while not stop() and time.monotonic() < deadline:
         started = time.perf_counter()
         walker.run(chunk)
         spent = time.perf_counter() - started
         # slices of about 20 ms: the stop signal is seen at once
         chunk = max(1, min(4 * chunk, int(chunk * 0.02 / max(spent, 1e-6))))
-        if time.monotonic() - last < EXCHANGE_S:
+        now = time.monotonic()
+        if now < next_exchange:
             continue
-        last = time.monotonic()
         if walker.best < offered:
             offered = walker.best
-            inc.offer(walker.best_slots(), "walk")
+            _offer(walker, inc)
         with inc.lock:
             theirs = inc.key if inc.source != "walk" else None
             slots = list(inc.slots or []) if theirs is not None else []
@@ -270,5 +278,7 @@ def _walk(
             if walker.load(slots) < 0:
                 return
             offered = walker.best
+        # the exchange runs Python beside LNS's: at most a tenth of the walk's time
+        next_exchange = time.monotonic() + max(EXCHANGE_S, 9 * (time.monotonic() - now))
     if walker.best < offered:
-        inc.offer(walker.best_slots(), "walk")
+        _offer(walker, inc)

@@ -133,8 +133,9 @@ def test_the_walk_improves_a_loaded_plant_and_its_best_schedule_verifies() -> No
     assert walker.value == start
     walker.run(400)
     assert walker.best < 0.9 * start
-    best = walker.best_slots()
-    assert c.scalar(c.components(best)) == walker.best
+    best, comps = walker.best_slots()
+    assert comps == c.components(best)
+    assert c.scalar(comps) == walker.best
     solution = Solution("feasible", c.assignments(best), None, None, None)
     assert verify(problem, solution) == []
 
