@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import random
+import time
 
 import pytest
 
@@ -172,3 +173,18 @@ def test_lexicographic_plants_keep_to_lns() -> None:
         engine.walk_beside = original
     assert not called
     assert verify(lex, solution) == []
+
+
+def test_a_failure_in_the_walk_reaches_the_caller_and_stops_lns(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from scheduling.solver import plantsearch
+
+    def broken(self: Walker, iterations: int) -> None:
+        raise RuntimeError("walk broke")
+
+    monkeypatch.setattr(plantsearch.Walker, "run", broken)
+    started = time.monotonic()
+    with pytest.raises(RuntimeError, match="walk broke"):
+        solve(generate_plant(300, 8, seed=8), time_limit_s=20, seed=1)
+    assert time.monotonic() - started < 10
