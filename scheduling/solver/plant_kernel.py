@@ -462,7 +462,8 @@ class Walk(NamedTuple):
 def new_walk(pl: Plant, sc: Sched, history: int) -> Walk:
     n, jobs = sc.op.shape[1], pl.job.shape[1]
     return Walk(
-        cand=np.zeros((4, 4 * n + 16), np.int64),
+        # at most three moves on its machine and one per other machine for each op of a chain
+        cand=np.zeros((4, 3 * n + pl.modes.shape[1] + 16), np.int64),
         path=np.zeros(n + 1, np.int64),
         tabu=np.zeros(n, np.int64),
         weight=np.zeros(jobs, np.int64),

@@ -188,3 +188,24 @@ def test_a_failure_in_the_walk_reaches_the_caller_and_stops_lns(
     with pytest.raises(RuntimeError, match="walk broke"):
         solve(generate_plant(300, 8, seed=8), time_limit_s=20, seed=1)
     assert time.monotonic() - started < 10
+
+
+def test_every_candidate_of_a_long_chain_of_flexible_steps_has_room() -> None:
+    """30 late one-step orders queued on one of six machines: the chain is the whole queue,
+    and each step has three moves there and five to other machines (240 candidates, more
+    than four per operation)."""
+    machines = tuple(machine(f"M{k}") for k in range(6))
+    jobs = tuple(
+        job(f"J{i}", op(f"o{i}", *((f"M{k}", 10) for k in range(6))), due=0) for i in range(30)
+    )
+    problem = Problem(horizon=10_000, machines=machines, jobs=jobs)
+    c = Compiled(problem)
+    slots: list[Slot] = [(0, 10 * i, 10 * i, 10 * i + 10) for i in range(30)]
+    walker = Walker(c, slots, seed=0)
+    assert walker.value > 0
+    found = kernel.candidates(walker.pl, walker.sc, walker.wk, 29)
+    assert 4 * 30 + 16 < found <= walker.wk.cand.shape[1]
+    walker.run(50)
+    best, comps = walker.best_slots()
+    assert comps == c.components(best)
+    assert c.scalar(comps) == walker.best < walker.value
