@@ -1,4 +1,5 @@
-"""`solve()`: construction, then CP-SAT (whole model or large neighbourhood search)."""
+"""`solve()`: construction, then CP-SAT (whole model or large neighbourhood search), raced by
+the tabu search on plain job shops and by the plant walk on plants."""
 
 from __future__ import annotations
 
@@ -65,8 +66,9 @@ def solve(
     A dispatching-rule schedule comes first (reported through `on_progress`), then CP-SAT
     improves it; the result is never worse than the construction. `should_stop` is polled about
     every 50 ms; stopping returns the best schedule so far. `strategy` is "auto", "full"
-    (one CP-SAT model) or "lns". `on_improvement(elapsed_s, components)` sees every new best
-    schedule's objective components; `trace` receives LNS diagnostics.
+    (one CP-SAT model) or "lns" (LNS alone, without the tabu race or the plant walk).
+    `on_improvement(elapsed_s, components)` sees every new best schedule's objective
+    components; `trace` receives LNS diagnostics.
     """
     started = time.monotonic()
     deadline = started + time_limit_s
