@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .calendars import Calendar, merge, subtract
@@ -37,6 +38,10 @@ class MachineInfo:
     overtime_group: list[int]  # the contract's window each piece comes from
     always: bool
     changeover: dict[tuple[int, int], int]
+
+    def working(self, pieces: Iterable[int]) -> Calendar:
+        """Regular time plus the overtime pieces `pieces`."""
+        return Calendar(self.regular.segments + [self.overtime[k][:2] for k in pieces])
 
     def co(self, before: int | None, after: int) -> int:
         if before is None:

@@ -50,10 +50,7 @@ class Decoder:
         """Machine m's regular time plus the overtime pieces in `pieces` (cached)."""
         cal = self._calendars.get((m, pieces))
         if cal is None:
-            mi = self.c.machines[m]
-            extra = [mi.overtime[k][:2] for k in pieces]
-            cal = Calendar(mi.regular.segments + extra)
-            self._calendars[(m, pieces)] = cal
+            cal = self._calendars[(m, pieces)] = self.c.machines[m].working(pieces)
         return cal
 
     def decode(

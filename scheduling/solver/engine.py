@@ -90,7 +90,10 @@ def solve(
     def stop() -> bool:
         return time.monotonic() >= deadline or (should_stop is not None and should_stop())
 
-    budget = min(time_limit_s * CONSTRUCTION_SHARE, 20.0)
+    construct(c, inc, budget_s=min(time_limit_s * CONSTRUCTION_SHARE, 20.0), stop=stop)
+    weighted = problem.objective.mode == "weighted"
+    if weighted:
+        inc.set_bound(simple_bound(c))
     n_modes = sum(len(op.modes) for op in c.ops)
     simple = not c.has_changeovers and all(mi.always for mi in c.machines)
     full = strategy == "full" or (
@@ -100,10 +103,6 @@ def solve(
     # Large plain job shops: CP-SAT's own LNS on the whole model beats ours, and a hint
     # (which presolve must keep feasible) makes it worse; the construction only bounds it.
     unhinted = strategy == "auto" and simple and not full and n_modes <= UNHINTED_MAX_MODES
-    weighted = problem.objective.mode == "weighted"
-    construct(c, inc, budget_s=budget, stop=stop)
-    if weighted:
-        inc.set_bound(simple_bound(c))
     proven = False
     # Plain job shops: the tabu search races the whole model (jobshop.py), except on small
     # square ones, where CP-SAT with strong propagation proves what the search cannot find and
@@ -145,11 +144,8 @@ def solve(
     return finish(c, inc, started, proven)
 
 
-def construct(
-    c: Compiled, inc: Incumbent, *, budget_s: float, stop: Callable[[], bool], skip: int = 0
-) -> int:
-    """Run the dispatching rules (the most promising first, after the first `skip`) until the
-    budget is spent; returns how many of them were run or passed over."""
+def construct(c: Compiled, inc: Incumbent, *, budget_s: float, stop: Callable[[], bool]) -> None:
+    """Run the dispatching rules (the most promising first) until the budget is spent."""
     from .verify import verify
 
     obj = c.problem.objective
@@ -160,11 +156,9 @@ def construct(
     # the greedy pass keeps every rule but maximum lags, so only then is a check needed
     check = any(op.max_lag is not None for op in c.ops)
     t0 = time.monotonic()
-    done = skip
-    for rule in rules[skip:]:
+    for rule in rules:
         if inc.slots is not None and (time.monotonic() - t0 > budget_s or stop()):
             break
-        done += 1
         slots = dispatch(c, rule)
         if slots is None:
             continue
@@ -174,7 +168,6 @@ def construct(
             if verify(c.problem, trial):
                 continue  # a maximum lag the greedy pass could not keep
         inc.offer(slots, f"dispatch:{rule}", comps)
-    return done
 
 
 def simple_bound(c: Compiled) -> int:

@@ -1,10 +1,11 @@
 """The compiled core of the plant search (`plantsearch.py`): semi-active decoding of machine
 sequences on calendars, with changeovers and overtime, and the objective, in machine code.
 
-`decode.py` does the same in Python (about 50 ms on 2,000 operations); here a decode of
-10,000 operations takes about a millisecond, which is what makes a local search on whole
-plants possible: a move anywhere ripples through everything after it, as it does on the
-shop floor, instead of being frozen in time outside a neighbourhood.
+`decode.py` does the same in Python (about 0.5 s on 10,000 operations); here a decode of
+10,000 operations takes 2-3 ms, and a decode again after a move about 0.7 ms, which is what
+makes a local search on whole plants possible: a move anywhere ripples through everything
+after it, as it does on the shop floor, instead of being frozen in time outside a
+neighbourhood.
 
 The plant is a handful of integer arrays (`Plant`), the schedule another (`Sched`). The
 arithmetic on calendars is that of `calendars.Calendar` and `dispatch.place`, so a decoded
@@ -24,8 +25,8 @@ jit = njit(cache=True, nogil=True)
 inline = njit(cache=True, nogil=True, inline="always")
 
 # Rows of `Plant.op`, one column per operation.
-(JP, JN, REL, LAG, MAXLAG, FAM, PAUSE, FIXED, FM, FS, FT, FE, MODE_PTR, JOB, PM, PS) = range(16)
-OP_ROWS = 16
+(JP, JN, REL, LAG, MAXLAG, FAM, PAUSE, FIXED, FM, FS, FT, FE, MODE_PTR, PM, PS) = range(15)
+OP_ROWS = 15
 # Rows of `Sched.op`.
 (MACH, MP, MS, POS, S, T, E, CRIT, INDEG, STACK, CO) = range(11)
 # for decoding again after a move: in the part re-timed, changed by the move, re-timed, the
@@ -130,21 +131,30 @@ def work_end(
 
 # ------------------------------------------------------------------ decoding
 @jit
-def link(pl: Plant, sc: Sched) -> bool:
+def _relink(op: np.ndarray, seq: np.ndarray, slen: np.ndarray, m: int) -> None:
+    """Machine, place and neighbours of every op on machine m, from its sequence."""
+    prev = -1
+    for i in range(slen[m]):
+        o = seq[m, i]
+        op[MACH, o], op[POS, o], op[MP, o], op[MS, o] = m, i, prev, -1
+        if prev >= 0:
+            op[MS, prev] = o
+        prev = o
+
+
+@jit
+def link(sc: Sched) -> bool:
     """Machines, places and machine neighbours from the sequences; False if inconsistent."""
     op = sc.op
     n = op.shape[1]
     op[MACH, :] = -1
     for m in range(sc.slen.size):
-        prev = -1
         for i in range(sc.slen[m]):
             o = sc.seq[m, i]
             if o < 0 or o >= n or op[MACH, o] >= 0:
                 return False
-            op[MACH, o], op[POS, o], op[MP, o], op[MS, o] = m, i, prev, -1
-            if prev >= 0:
-                op[MS, prev] = o
-            prev = o
+            op[MACH, o] = m
+        _relink(op, sc.seq, sc.slen, m)
     return bool((op[MACH] >= 0).all())
 
 
@@ -263,7 +273,7 @@ def redecode(pl: Plant, sc: Sched, t0: int) -> int:
     neighbours the move changed, which are flagged CHG) keep their times, since everything
     before them ends by then; the rest are re-timed in the new order, but only where an input
     changed. The re-timed ops are listed in row LIST with their old times (`restore` puts them
-    back); sc.minutes[0]... is untouched. Returns the objective or -1 (as `decode`)."""
+    back). Returns the objective or -1 (as `decode`)."""
     p, op, modes, co_table, always = pl.op, sc.op, pl.modes, pl.co, pl.machine[0]
     cal_ptr, starts, ends, cum, horizon = pl.cal_ptr, pl.starts, pl.ends, pl.cum, pl.w[6]
     n = op.shape[1]
@@ -411,17 +421,6 @@ def _components(pl: Plant, sc: Sched, out: np.ndarray, every: bool) -> None:
 
 # ------------------------------------------------------------------ moves
 @jit
-def _relink(op: np.ndarray, seq: np.ndarray, slen: np.ndarray, m: int) -> None:
-    prev = -1
-    for i in range(slen[m]):
-        o = seq[m, i]
-        op[MACH, o], op[POS, o], op[MP, o], op[MS, o] = m, i, prev, -1
-        if prev >= 0:
-            op[MS, prev] = o
-        prev = o
-
-
-@jit
 def move(sc: Sched, o: int, m: int, i: int) -> tuple[int, int]:
     """Put `o` at place `i` of machine `m` (places counted without `o`); returns where it was."""
     op, seq, slen = sc.op, sc.seq, sc.slen
@@ -443,12 +442,12 @@ def move(sc: Sched, o: int, m: int, i: int) -> tuple[int, int]:
 # ------------------------------------------------------------------ the search
 # `Walk.sc`: the search's scalars
 IT, CUR, BEST, SINCE = range(4)
-# `Walk.cand` rows: op, machine, place, value
-C_OP, C_M, C_I, C_VAL = range(4)
+# `Walk.cand` rows: op, machine, place
+C_OP, C_M, C_I = range(3)
 
 
 class Walk(NamedTuple):
-    cand: np.ndarray  # [C_OP..C_VAL, candidate]
+    cand: np.ndarray  # [C_OP..C_I, candidate]
     path: np.ndarray  # [op]
     tabu: np.ndarray  # [op]: may not move until this iteration
     weight: np.ndarray  # [job] scratch: weighted tardiness
@@ -463,7 +462,7 @@ def new_walk(pl: Plant, sc: Sched, history: int) -> Walk:
     n, jobs = sc.op.shape[1], pl.job.shape[1]
     return Walk(
         # at most three moves on its machine and one per other machine for each op of a chain
-        cand=np.zeros((4, 3 * n + pl.modes.shape[1] + 16), np.int64),
+        cand=np.zeros((3, 3 * n + pl.modes.shape[1] + 16), np.int64),
         path=np.zeros(n + 1, np.int64),
         tabu=np.zeros(n, np.int64),
         weight=np.zeros(jobs, np.int64),
@@ -477,16 +476,23 @@ def new_walk(pl: Plant, sc: Sched, history: int) -> Walk:
 
 @jit
 def begin(pl: Plant, sc: Sched, wk: Walk) -> int:
-    if not link(pl, sc):
+    """Decode the loaded sequences, which become the current and best schedule; -1 if they
+    do not decode."""
+    if not link(sc):
         return -1
     value = decode(pl, sc)
     if value >= 0:
-        wk.sc[CUR], wk.sc[BEST], wk.sc[SINCE] = value, value, 0
-        wk.best_seq[:, :] = sc.seq
-        wk.best_slen[:] = sc.slen
-        wk.tabu[:] = 0
-        wk.hist[:] = value
+        _save(sc, wk, value)
+        _reset(wk, value)
     return value
+
+
+@jit
+def _reset(wk: Walk, value: int) -> None:
+    """Walk on from a schedule of `value`: no tabu, its value the whole history."""
+    wk.sc[CUR], wk.sc[SINCE] = value, 0
+    wk.tabu[:] = 0
+    wk.hist[:] = value
 
 
 @jit
@@ -643,10 +649,11 @@ def iterate(
             o, m, i = cand[C_OP, choice], cand[C_M, choice], cand[C_I, choice]
             value, was, at = try_move(pl, sc, wk, o, m, i)
             commit(sc)
-            for k in range(min(i, at), max(i, at) + 1 if m == was else min(i, at)):
-                if sc.seq[m, k] != o:
-                    wk.tabu[sc.seq[m, k]] = it + tenure + np.random.randint(tenure)
-            if m != was:
+            if m == was:  # the ops it passed may not pass back
+                for k in range(min(i, at), max(i, at) + 1):
+                    if sc.seq[m, k] != o:
+                        wk.tabu[sc.seq[m, k]] = it + tenure + np.random.randint(tenure)
+            else:  # nor may it move again
                 wk.tabu[o] = it + tenure + np.random.randint(tenure)
             st[CUR] = value
         wk.hist[h] = st[CUR]
@@ -658,11 +665,8 @@ def iterate(
             if st[SINCE] > patience:
                 sc.seq[:, :] = wk.best_seq
                 sc.slen[:] = wk.best_slen
-                link(pl, sc)
-                st[CUR] = decode(pl, sc)
-                st[SINCE] = 0
-                wk.tabu[:] = 0
-                wk.hist[:] = st[CUR]
+                link(sc)
+                _reset(wk, decode(pl, sc))
 
 
 @jit
@@ -674,12 +678,11 @@ def seed_random(seed: int) -> None:
 def compile_ahead() -> None:
     """Compile (or load from the cache) every function, on a tiny plant."""
     from .compiled import Compiled
+    from .dispatch import dispatch
     from .generate import generate_plant
     from .plantsearch import Walker
 
     c = Compiled(generate_plant(12, 3, seed=0))
-    from .dispatch import dispatch
-
     slots = dispatch(c, "atcs")
     assert slots is not None
     walker = Walker(c, slots, seed=0)

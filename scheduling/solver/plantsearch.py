@@ -21,6 +21,7 @@ overtime release in LNS gives pieces back.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import threading
 import time
@@ -51,7 +52,7 @@ def plant_arrays(c: Compiled, allowed: Sequence[set[int]] | None = None) -> Plan
 
     n = len(c.ops)
     op = np.full((K.OP_ROWS, n + 1), -1, np.int64)
-    op[[K.LAG, K.FAM, K.PAUSE, K.FIXED, K.REL]] = 0
+    op[K.FIXED] = 0
     for chain in c.job_ops:
         for a, b in itertools.pairwise(chain):
             op[K.JN, a], op[K.JP, b] = b, a
@@ -63,7 +64,6 @@ def plant_arrays(c: Compiled, allowed: Sequence[set[int]] | None = None) -> Plan
         op[K.MAXLAG, o] = -1 if info.max_lag is None else info.max_lag
         op[K.FAM, o] = info.family
         op[K.PAUSE, o] = int(info.can_pause)
-        op[K.JOB, o] = info.job
         op[K.MODE_PTR, o] = ptr
         flat.extend(info.modes)
         ptr += len(info.modes)
@@ -80,8 +80,7 @@ def plant_arrays(c: Compiled, allowed: Sequence[set[int]] | None = None) -> Plan
     cal_ptr, starts, ends, cum = [0], [], [], []
     ot_ptr, ot = [0], []
     for m, mi in enumerate(c.machines):
-        extra = [mi.overtime[k][:2] for k in sorted(allowed[m])] if allowed else []
-        work = mi.regular if not extra else type(mi.regular)(mi.regular.segments + extra)
+        work = mi.working(allowed[m]) if allowed else mi.regular
         for cal in (work, mi.regular):
             starts.extend(cal.starts)
             ends.extend(cal.ends)
@@ -151,27 +150,24 @@ def slots_of(sc: Sched) -> list[Slot]:
     ]
 
 
+@functools.cache
 def warm_up() -> None:
     """Import Numba and load every compiled function of the walk (once per process)."""
-    if not _warm:
-        from .plant_kernel import compile_ahead
+    from .plant_kernel import compile_ahead
 
-        compile_ahead()
-        _warm.append(True)
-
-
-_warm: list[bool] = []
+    compile_ahead()
 
 
 class Walker:
     """The compiled walk over one plant, from a schedule."""
 
     def __init__(self, c: Compiled, slots: list[Slot], seed: int) -> None:
+        """Seeds the generator of the calling thread, which must be the one that runs it."""
         from . import plant_kernel as kernel
 
         self.c = c
         self.k = kernel
-        self.seed = seed
+        kernel.seed_random(seed)
         self.value = -1
         self.load(slots)
 
@@ -196,15 +192,9 @@ class Walker:
         """The best schedule's slots and objective components (decoded in a copy: the walk
         goes on from its own)."""
         k = self.k
-        sc = k.Sched(
-            op=self.sc.op.copy(),
-            seq=self.wk.best_seq.copy(),
-            slen=self.wk.best_slen.copy(),
-            minutes=self.sc.minutes.copy(),
-            meta=self.sc.meta.copy(),
-            parts=self.sc.parts.copy(),
-        )
-        k.link(self.pl, sc)
+        sc = k.Sched(*(a.copy() for a in self.sc))
+        sc.seq[:, :], sc.slen[:] = self.wk.best_seq, self.wk.best_slen
+        k.link(sc)
         k.decode(self.pl, sc)
         return slots_of(sc), dict(zip(COMPONENTS, k.components(self.pl, sc).tolist(), strict=True))
 
@@ -252,7 +242,6 @@ def _walk(
         slots = list(inc.slots or [])
         key = inc.key
     walker = Walker(c, slots, seed)
-    walker.k.seed_random(seed)
     if walker.value < 0:
         return
     offered = walker.best
