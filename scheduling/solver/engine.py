@@ -37,16 +37,15 @@ CONSTRUCTION_SHARE = 0.3
 STRONG_PROPAGATION_MAX_OPS = 500
 STRONG_PROPAGATION: dict[str, object] = {"use_strong_propagation_in_disjunctive": True}
 # Plain job shops race the tabu search when they are flexible, have more than RACE_MIN_OPS
-# operations or are long (at least RACE_JOBS_PER_MACHINE jobs per machine). Flexible shops
-# gain most from the search's machine moves, at any size: 20 s, Brandimarte mk06 (150
-# operations, 15 machines) 62 with CP-SAT alone (the textbook model: 59) against 58 raced,
-# mk10 (240 operations) 228 against 198 (best known 193); mk01-mk05 are still proven optimal
-# within 30 s. Up to 15 x 15 (225) CP-SAT alone
-# proves about half the Taillard shops in 30 s, and racing them cost proofs (ta02, ta10) and
-# found nothing better. From 20 x 15 (300) it proves none, and the compiled search is far
-# ahead: 20 s, 2 workers, CP-SAT alone against the race on generated shops: 20 x 15 1,364 vs
-# 1,302, 15 x 20 1,424 vs 1,418, 20 x 20 1,671 vs 1,586 and 1,663 vs 1,602. Long shops have
-# their machine-load bound near, and the search finds it (30 x 15: 1,656, proven, in 3.7 s).
+# operations or are long (at least RACE_JOBS_PER_MACHINE jobs per machine). Up to 15 x 15
+# (225) CP-SAT alone proves about half the Taillard shops in 30 s, and racing them cost proofs
+# (ta02, ta10) and found nothing better. From 20 x 15 (300) it proves none, and the compiled
+# search is far ahead: 20 s, 2 workers, CP-SAT alone against the race on generated shops:
+# 20 x 15 1,364 vs 1,302, 15 x 20 1,424 vs 1,418, 20 x 20 1,671 vs 1,586 and 1,663 vs 1,602.
+# Long shops have their machine-load bound near, and the search finds it (30 x 15: 1,656,
+# proven, in 3.7 s). Flexible shops gain from the search's machine moves at any size: 20 s,
+# Brandimarte mk06 (150 operations) 62 with CP-SAT alone (the textbook model: 59) against 58
+# raced, mk10 (240) 228 against 198 (best known 193); mk01-mk05 are still proven in 30 s.
 RACE_MIN_OPS = 250
 RACE_JOBS_PER_MACHINE = 2
 # Plants that go to LNS run the compiled walk beside it (plantsearch.py).
