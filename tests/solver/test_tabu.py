@@ -13,7 +13,7 @@ from scheduling.solver.compiled import Compiled
 from scheduling.solver.dispatch import dispatch
 from scheduling.solver.generate import generate_fjsp, generate_jsp
 from scheduling.solver.jobshop import as_shop, slots_of
-from scheduling.solver.tabu import Shop, tabu_search
+from scheduling.solver.tabu import Shop, tabu_search, tenure
 from scheduling.solver.tabu_kernel import (
     EST,
     apply,
@@ -218,3 +218,20 @@ def test_which_plain_shops_race_the_search(
     assert solution.objective is not None
     ops = sum(len(j.operations) for j in problem.jobs)
     assert calls == ([ops] if raced else [])
+
+
+@pytest.mark.parametrize(
+    ("problem", "expected"),
+    [
+        # plain shops: 10 + jobs/machines, up to 40% more, whatever their operation count
+        (generate_jsp(15, 15, 1), (11, 15)),
+        (generate_jsp(100, 20, 1), (15, 21)),
+        # flexible shops keep 8 + operations/(2 machines), up to half as much again
+        (generate_fjsp(10, 5, 1, ops_per_job=5), (13, 19)),
+    ],
+    ids=["jsp-15x15", "jsp-100x20", "fjsp-10x5"],
+)
+def test_the_tabu_tenure_follows_the_shape_of_the_shop(
+    problem: Problem, expected: tuple[int, int]
+) -> None:
+    assert tenure(_shop(Compiled(problem))) == expected
