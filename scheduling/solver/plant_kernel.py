@@ -10,6 +10,11 @@ neighbourhood.
 The plant is a handful of integer arrays (`Plant`), the schedule another (`Sched`). The
 arithmetic on calendars is that of `calendars.Calendar` and `dispatch.place`, so a decoded
 schedule is the one `decode.Decoder` would give for the same sequences and working time.
+
+One module, though past the 500 lines a module should keep to: Numba's cache checks only the
+source file of the function it compiled, not of the ones it calls or inlines ("cache
+invalidation fails to recognise changes in symbols defined in another file"), so a kernel split
+over two files would run stale machine code after an edit to the other one.
 """
 
 from __future__ import annotations

@@ -6,6 +6,11 @@ loops. 10 to 35 times the speed of the same loops interpreted: 50,000 iterations
 a 15 x 15 job shop, 5,000 on a 2,000-operation flexible one. The first call in a new
 environment compiles (about 30 s, once: the machine code is cached beside this file);
 `compile_ahead()` does it ahead of time (`make install` runs it).
+
+One module, though past the 500 lines a module should keep to: Numba's cache checks only the
+source file of the function it compiled, not of the ones it calls or inlines ("cache
+invalidation fails to recognise changes in symbols defined in another file"), so a kernel split
+over two files would run stale machine code after an edit to the other one.
 """
 
 from __future__ import annotations
