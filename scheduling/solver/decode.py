@@ -17,11 +17,14 @@ the overtime release (`release.py`) withdraws one window at a time.
 from __future__ import annotations
 
 import itertools
+import time
 from collections.abc import Sequence
 
 from .calendars import Calendar
 from .compiled import Compiled, Slot
 from .dispatch import place
+from .incumbent import objective_key
+from .state import ScheduleState
 
 
 class Decoder:
@@ -125,3 +128,35 @@ class Decoder:
             if lag is not None and p[1] - slots[jp][3] > lag:  # type: ignore[index]
                 return None
         return (m, p[0], p[1], p[2])
+
+
+class Compactor:
+    """Decodes the current machine sequences again, every operation as early as it can go.
+
+    A neighbourhood frozen in time cannot let the work after it move up into the room it
+    made; decoding the sequences does, over the whole plant. It costs a full pass, so it runs
+    after an improvement and at most about a tenth of the time.
+    """
+
+    def __init__(self, c: Compiled) -> None:
+        self.c = c
+        self.decoder = Decoder(c)
+        self.with_ot = Decoder(c, overtime=True) if any(m.overtime for m in c.machines) else None
+        self.next_at = 0.0
+
+    def due(self) -> bool:
+        return time.monotonic() >= self.next_at
+
+    def run(self, state: ScheduleState) -> ScheduleState | None:
+        """The better decoding of `state`'s sequences (with or without overtime), if any."""
+        t0 = time.monotonic()
+        obj = self.c.problem.objective
+        best: tuple[tuple[int, ...], list[Slot]] | None = None
+        for decoder in (self.decoder, self.with_ot):
+            slots = decoder.decode(state.seq) if decoder is not None else None
+            if slots is not None:
+                key = objective_key(obj, self.c.components(slots))
+                if best is None or key < best[0]:
+                    best = (key, slots)
+        self.next_at = time.monotonic() + 9 * (time.monotonic() - t0)
+        return ScheduleState(self.c, best[1]) if best is not None else None

@@ -27,10 +27,10 @@ import time
 from bisect import bisect_left
 from collections.abc import Callable
 
-from .compiled import Compiled, Slot
-from .cpmodel import LinExpr
+from .compiled import Compiled
 from .cpsat import run
-from .decode import Decoder
+from .decode import Compactor
+from .guides import downstream_guide, late_guide
 from .incumbent import Incumbent
 from .release import OvertimeRelease, used_pieces
 from .state import ScheduleState
@@ -292,7 +292,7 @@ class _Search:
         sub = stage_model(c, state, caps, stage, free, lo=lo, hi=hi, bounds=bounds)
         target = _objective(sub, stage)
         if guide:
-            target = target + _late_guide(c, sub, slots)
+            target = target + late_guide(c, sub, slots)
         res = run(
             sub,
             target,
@@ -341,7 +341,7 @@ class _Search:
         # room for the free work to move later than it is now
         hi = hi + max(hi - lo, RETIME_ROOM)
         sub = stage_model(c, state, caps, stage, free, lo=lo, hi=hi, retimed=retimed)
-        target = _objective(sub, stage) + _downstream_guide(c, sub, state)
+        target = _objective(sub, stage) + downstream_guide(c, sub, state)
         res = run(
             sub,
             target,
@@ -413,99 +413,9 @@ class _Search:
         return gain
 
 
-class Compactor:
-    """Decodes the current machine sequences again, every operation as early as it can go.
-
-    A neighbourhood frozen in time cannot let the work after it move up into the room it
-    made; decoding the sequences does, over the whole plant. It costs a full pass, so it runs
-    after an improvement and at most about a tenth of the time.
-    """
-
-    def __init__(self, c: Compiled) -> None:
-        self.c = c
-        self.decoder = Decoder(c)
-        self.with_ot = Decoder(c, overtime=True) if any(m.overtime for m in c.machines) else None
-        self.next_at = 0.0
-
-    def due(self) -> bool:
-        return time.monotonic() >= self.next_at
-
-    def run(self, state: ScheduleState) -> ScheduleState | None:
-        """The better decoding of `state`'s sequences (with or without overtime), if any."""
-        from .incumbent import objective_key
-
-        t0 = time.monotonic()
-        obj = self.c.problem.objective
-        best: tuple[tuple[int, ...], list[Slot]] | None = None
-        for decoder in (self.decoder, self.with_ot):
-            slots = decoder.decode(state.seq) if decoder is not None else None
-            if slots is not None:
-                key = objective_key(obj, self.c.components(slots))
-                if best is None or key < best[0]:
-                    best = (key, slots)
-        self.next_at = time.monotonic() + 9 * (time.monotonic() - t0)
-        return ScheduleState(self.c, best[1]) if best is not None else None
-
-
 COMPLETE_HINT = True
 SUB_LIMIT_S = 1.0
 # how often LNS may take up the walk's better schedule (seconds)
 ADOPT_EVERY_S = 1.0
 # how much later than the stretch's end a re-timed neighbourhood's work may move (3 days)
 RETIME_ROOM = 3 * 24 * 60
-
-
-def _late_guide(c: Compiled, sub: object, slots: list[Slot]) -> LinExpr:
-    """Sum of weight * end over free operations of orders late in `slots`."""
-    from .cpmodel import SubModel
-
-    assert isinstance(sub, SubModel)
-    jobs = c.problem.jobs
-    terms: list[LinExpr] = []
-    for o, ov in sub.vars.items():
-        j = c.ops[o].job
-        due = jobs[j].due
-        if due is not None and slots[c.job_ops[j][-1]][3] > due:
-            terms.append(jobs[j].weight * ov.E)
-    return sum(terms, start=0)
-
-
-def _downstream_guide(c: Compiled, sub: object, state: ScheduleState) -> LinExpr:
-    """What delaying free work would cost downstream, where the model no longer sees it.
-
-    A free step whose order goes on pays the order's tardiness weight (times the objective's)
-    for every minute it ends later than its order's slack allows (at once when the order is
-    late). On each machine the free work may not run into the first re-timed operation queued
-    after it, so the queue is re-timed earlier or not at all.
-    """
-    from .cpmodel import SubModel
-
-    assert isinstance(sub, SubModel)
-    md = sub.model
-    jobs = c.problem.jobs
-    slots = state.slots
-    wt = c.problem.objective.weighted_tardiness
-    terms: list[LinExpr] = []
-    for o, ov in sub.vars.items():
-        op = c.ops[o]
-        chain = c.job_ops[op.job]
-        due = jobs[op.job].due
-        if op.pos + 1 == len(chain) or due is None or not wt:
-            continue
-        slack = max(0, due - state.job_end[op.job])
-        late = md.new_int_var(0, c.horizon, f"dl{o}")
-        md.add(late >= ov.E - slots[o][3] - slack)
-        terms.append(wt * jobs[op.job].weight * late)
-    for m in {mv.machine for ov in sub.vars.values() for mv in ov.modes}:
-        first = next(
-            (slots[x][1] for x in state.seq[m] if x in sub.retimed and slots[x][1] >= sub.lo),
-            None,
-        )
-        if first is None:
-            continue
-        for ov in sub.vars.values():
-            for mv in ov.modes:
-                if mv.machine == m:
-                    enf = [] if isinstance(mv.lit, int) else [mv.lit]
-                    md.add(first >= ov.E).only_enforce_if(enf)
-    return sum(terms, start=0)

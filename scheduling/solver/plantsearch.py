@@ -207,15 +207,24 @@ def walk_beside(
     seed: int,
     stop: Callable[[], bool],
     other: Callable[[Callable[[], bool]], None],
+    ignore: tuple[str, ...] = (),
 ) -> None:
-    """The walk in a thread beside `other(stop)` (LNS), both from and into `inc`."""
+    """The walk in a thread beside `other(stop)` (LNS or a second walk), both from and into
+    `inc`; the walk does not take up schedules offered as one of `ignore`."""
     assert inc.slots is not None
     failure: list[BaseException] = []
     done = threading.Event()
 
     def search() -> None:
         try:
-            _walk(c, inc, deadline=deadline, seed=seed, stop=lambda: stop() or done.is_set())
+            walk(
+                c,
+                inc,
+                deadline=deadline,
+                seed=seed,
+                stop=lambda: stop() or done.is_set(),
+                ignore=ignore,
+            )
         except BaseException as error:  # re-raised in the caller's thread
             failure.append(error)
 
@@ -230,14 +239,37 @@ def walk_beside(
         raise failure[0]
 
 
-def _offer(walker: Walker, inc: Incumbent) -> None:
+def _offer(walker: Walker, inc: Incumbent, source: str) -> None:
     slots, comps = walker.best_slots()
-    inc.offer(slots, "walk", comps)
+    inc.offer(slots, source, comps)
 
 
-def _walk(
-    c: Compiled, inc: Incumbent, *, deadline: float, seed: int, stop: Callable[[], bool]
+def _run_slice(walker: Walker, chunk: int, until: float, stop: Callable[[], bool]) -> int:
+    """Walk in slices of about 20 ms (so the stop signal is seen at once) until `until`;
+    returns the step count of the next slice."""
+    while not stop() and time.monotonic() < until:
+        started = time.perf_counter()
+        walker.run(chunk)
+        spent = time.perf_counter() - started
+        chunk = max(1, min(4 * chunk, int(chunk * 0.02 / max(spent, 1e-6))))
+    return chunk
+
+
+def walk(
+    c: Compiled,
+    inc: Incumbent,
+    *,
+    deadline: float,
+    seed: int,
+    stop: Callable[[], bool],
+    source: str = "walk",
+    ignore: tuple[str, ...] = (),
+    idle_s: float | None = None,
 ) -> None:
+    """Walk from the incumbent until the deadline, offering it the walk's best schedules as
+    `source` and taking up better ones others offered but as one of `ignore` (every
+    `EXCHANGE_S` at most); with `idle_s`, stop sooner when that long has gone by without a
+    better schedule of its own."""
     with inc.lock:
         slots = list(inc.slots or [])
         key = inc.key
@@ -247,27 +279,28 @@ def _walk(
     offered = walker.best
     chunk = 4
     next_exchange = time.monotonic() + EXCHANGE_S
+    moved = time.monotonic()  # when the walk last had a better schedule, its own or taken up
     while not stop() and time.monotonic() < deadline:
-        started = time.perf_counter()
-        walker.run(chunk)
-        spent = time.perf_counter() - started
-        # slices of about 20 ms: the stop signal is seen at once
-        chunk = max(1, min(4 * chunk, int(chunk * 0.02 / max(spent, 1e-6))))
+        chunk = _run_slice(walker, chunk, min(deadline, next_exchange), stop)
         now = time.monotonic()
         if now < next_exchange:
             continue
         if walker.best < offered:
             offered = walker.best
-            _offer(walker, inc)
+            moved = now
+            _offer(walker, inc, source)
+        elif idle_s is not None and now - moved > idle_s:
+            return
         with inc.lock:
-            theirs = inc.key if inc.source != "walk" else None
+            theirs = inc.key if inc.source != source and inc.source not in ignore else None
             slots = list(inc.slots or []) if theirs is not None else []
         if theirs is not None and theirs != key and theirs[0] < walker.best:
             key = theirs
             if walker.load(slots) < 0:
                 return
             offered = walker.best
+            moved = now
         # the exchange runs Python beside LNS's: at most a tenth of the walk's time
         next_exchange = time.monotonic() + max(EXCHANGE_S, 9 * (time.monotonic() - now))
     if walker.best < offered:
-        _offer(walker, inc)
+        _offer(walker, inc, source)

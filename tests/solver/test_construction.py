@@ -97,7 +97,7 @@ def test_decoding_refuses_sequences_that_contradict_the_routings() -> None:
 
 def test_compaction_of_a_search_result_stays_valid() -> None:
     from scheduling.solver import solve
-    from scheduling.solver.lns import Compactor
+    from scheduling.solver.decode import Compactor
 
     plant = generate_plant(120, 6, seed=3)
     c = Compiled(plant)

@@ -1,5 +1,5 @@
 """The compiled plant walk: its decoding against `decode.py`, its re-decoding after a move
-against a whole decode, and the walk itself, alone and beside LNS."""
+against a whole decode, and the walk itself, alone, beside LNS and beside a second walk."""
 
 from __future__ import annotations
 
@@ -15,8 +15,15 @@ from scheduling.solver.compiled import Compiled, Slot
 from scheduling.solver.decode import Decoder
 from scheduling.solver.dispatch import dispatch
 from scheduling.solver.generate import generate_plant
+from scheduling.solver.incumbent import Incumbent
 from scheduling.solver.plant_kernel import Plant, Sched
-from scheduling.solver.plantsearch import Walker, plant_arrays, sched_arrays, slots_of
+from scheduling.solver.plantsearch import (
+    Walker,
+    plant_arrays,
+    sched_arrays,
+    slots_of,
+    walk,
+)
 from scheduling.solver.release import used_pieces
 
 from .builders import job, machine, op
@@ -204,3 +211,91 @@ def test_every_candidate_of_a_long_chain_of_flexible_steps_has_room() -> None:
     best, comps = walker.best_slots()
     assert comps == c.components(best)
     assert c.scalar(comps) == walker.best < walker.value
+
+
+def _late_share(problem: Problem, rule: str) -> float:
+    c = Compiled(problem)
+    inc = Incumbent(c, time.monotonic(), None)
+    inc.offer(_start(c, rule), "dispatch")
+    jobs = problem.jobs
+    assert inc.slots is not None
+    late = [j for j, chain in enumerate(c.job_ops) if inc.slots[chain[-1]][3] > (jobs[j].due or 0)]
+    assert engine.congested(c, inc) == (len(late) >= engine.CONGESTED_LATE_SHARE * len(jobs))
+    return len(late) / len(jobs)
+
+
+def test_a_plant_is_congested_when_a_quarter_of_its_orders_are_late(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(engine, "CONGESTED_MIN_OPS", 8)
+    machines = (machine("M0"),)
+    jobs = tuple(job(f"J{i}", op(f"o{i}", ("M0", 10)), due=10 * i + 10) for i in range(8))
+    on_time = Problem(horizon=1_000, machines=machines, jobs=jobs)
+    assert _late_share(on_time, "edd") == 0.0
+    # the first two due at 5: one in four late whatever the order
+    two_late = dataclasses.replace(
+        on_time,
+        jobs=tuple(dataclasses.replace(j, due=5) if i < 2 else j for i, j in enumerate(jobs)),
+    )
+    assert _late_share(two_late, "edd") == 0.25
+    one_late = dataclasses.replace(on_time, jobs=(dataclasses.replace(jobs[0], due=5), *jobs[1:]))
+    assert _late_share(one_late, "edd") == 0.125
+    # and only a plant of CONGESTED_MIN_OPS operations or more
+    c = Compiled(two_late)
+    inc = Incumbent(c, time.monotonic(), None)
+    inc.offer(_start(c, "edd"), "dispatch")
+    assert engine.congested(c, inc)
+    monkeypatch.setattr(engine, "CONGESTED_MIN_OPS", 9)
+    assert not engine.congested(c, inc)
+
+
+@pytest.mark.parametrize(
+    ("seed", "min_ops", "two_walks"), [(8, 0, False), (5, 0, True), (5, 2000, False)]
+)
+def test_large_congested_plants_run_a_second_walk_before_lns(
+    monkeypatch: pytest.MonkeyPatch, seed: int, min_ops: int, two_walks: bool
+) -> None:
+    """generate_plant(300, 8) with seed 5 has 30% of its orders late after the construction,
+    with seed 8 8%; at 300 operations it is large only when the least size is lowered."""
+    monkeypatch.setattr(engine, "CONGESTED_MIN_OPS", min_ops)
+    calls: list[str] = []
+    walk_, improve_ = engine.walk, engine.improve
+
+    def walked(*args: object, **kw: object) -> None:
+        calls.append(f"{kw['source']} ignoring {kw['ignore']}")
+        walk_(*args, **kw)  # type: ignore[arg-type]
+
+    def improved(*args: object, **kw: object) -> None:
+        calls.append("lns")
+        improve_(*args, **kw)  # type: ignore[arg-type]
+
+    beside = engine.walk_beside
+
+    def first(*args: object, **kw: object) -> None:
+        calls.append(f"walk ignoring {kw['ignore']}")
+        beside(*args, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(engine, "walk", walked)
+    monkeypatch.setattr(engine, "improve", improved)
+    monkeypatch.setattr(engine, "walk_beside", first)
+    problem = generate_plant(300, 8, seed=seed)
+    solution = solve(problem, time_limit_s=4, seed=1)
+    assert verify(problem, solution) == []
+    if two_walks:
+        # each walk goes its own way; LNS follows when the second finds nothing better
+        assert calls[:2] == ["walk ignoring ('walk:2',)", "walk:2 ignoring ('walk',)"]
+        assert calls[2:] in ([], ["lns"])
+    else:
+        assert calls == ["walk ignoring ()", "lns"]
+
+
+def test_a_walk_with_an_idle_limit_stops_when_it_finds_nothing_better() -> None:
+    machines = (machine("M0"),)
+    jobs = tuple(job(f"J{i}", op(f"o{i}", ("M0", 10)), due=10 * i + 10) for i in range(8))
+    c = Compiled(Problem(horizon=1_000, machines=machines, jobs=jobs))
+    inc = Incumbent(c, time.monotonic(), None)
+    inc.offer(_start(c, "edd"), "dispatch")  # on time, and as short as it gets
+    started = time.monotonic()
+    walk(c, inc, deadline=started + 30, seed=0, stop=lambda: False, idle_s=1.0)
+    assert time.monotonic() - started < 5
+    assert inc.source == "dispatch"
