@@ -269,7 +269,7 @@ def walk(
     """Walk from the incumbent until the deadline, offering it the walk's best schedules as
     `source` and taking up better ones others offered but as one of `ignore` (every
     `EXCHANGE_S` at most); with `idle_s`, stop sooner when that long has gone by without a
-    better schedule of its own."""
+    better schedule (its own or one taken up)."""
     with inc.lock:
         slots = list(inc.slots or [])
         key = inc.key
