@@ -16,7 +16,7 @@ from .incumbent import Incumbent
 from .jobshop import as_shop, race
 from .lns import improve
 from .model import COMPONENTS, Problem, Progress, Solution, SolutionStatus
-from .plantsearch import walk, walk_beside, warm_up
+from .plantsearch import SECOND_SOURCE, SOURCE, walk, walk_beside, warm_up
 from .state import ScheduleState
 
 # Above this many (operation, machine) pairs the whole model is left to LNS.
@@ -63,7 +63,6 @@ WALK = True
 CONGESTED_LATE_SHARE = 0.25
 CONGESTED_MIN_OPS = 2000
 WALK_IDLE_S = 3.0
-SECOND_WALK = "walk:2"
 
 
 def solve(
@@ -153,18 +152,18 @@ def solve(
             # files, and a thread that gives up the interpreter that often waits for it each
             # time while LNS runs Python (it started 10 s late on plant-L)
             warm_up()
-            two = congested(c, inc)
+            two_walks = congested(c, inc)
 
             def other(st: Callable[[], bool]) -> None:
-                if two:
+                if two_walks:
                     walk(
                         c,
                         inc,
                         deadline=deadline,
                         seed=seed + 1,
                         stop=st,
-                        source=SECOND_WALK,
-                        ignore=("walk",),
+                        source=SECOND_SOURCE,
+                        ignore=(SOURCE,),
                         idle_s=WALK_IDLE_S,
                     )
                 if not st():
@@ -172,7 +171,7 @@ def solve(
                         c, inc, deadline=deadline, workers=workers, seed=seed, stop=st, trace=trace
                     )
 
-            ignore = (SECOND_WALK,) if two else ()
+            ignore = (SECOND_SOURCE,) if two_walks else ()
             walk_beside(c, inc, deadline=deadline, seed=seed, stop=stop, other=other, ignore=ignore)
         else:
             improve(c, inc, deadline=deadline, workers=workers, seed=seed, stop=stop, trace=trace)

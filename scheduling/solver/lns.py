@@ -32,6 +32,7 @@ from .cpsat import run
 from .decode import Compactor
 from .guides import downstream_guide, late_guide
 from .incumbent import Incumbent
+from .plantsearch import SOURCE as WALK_SOURCE
 from .release import OvertimeRelease, used_pieces
 from .state import ScheduleState
 
@@ -260,7 +261,11 @@ class _Search:
         if time.monotonic() < self.adopt_at:
             return False
         with self.inc.lock:
-            if self.inc.source != "walk" or self.inc.key is None or self.inc.key >= self.cur_key:
+            if (
+                self.inc.source != WALK_SOURCE
+                or self.inc.key is None
+                or self.inc.key >= self.cur_key
+            ):
                 return False
             slots = list(self.inc.slots or [])
         self.adopt_at = time.monotonic() + ADOPT_EVERY_S

@@ -43,6 +43,9 @@ if TYPE_CHECKING:
 MOST, TENURE, HISTORY, PATIENCE = 8, 10, 100, 300
 # how often the walk reports a new best and looks at the incumbent (seconds)
 EXCHANGE_S = 0.5
+# what the walk's schedules are offered to the incumbent as; the second walk of a congested
+# plant (engine.py) offers its own as SECOND_SOURCE
+SOURCE, SECOND_SOURCE = "walk", "walk:2"
 
 
 def plant_arrays(c: Compiled, allowed: Sequence[set[int]] | None = None) -> Plant:
@@ -262,7 +265,7 @@ def walk(
     deadline: float,
     seed: int,
     stop: Callable[[], bool],
-    source: str = "walk",
+    source: str = SOURCE,
     ignore: tuple[str, ...] = (),
     idle_s: float | None = None,
 ) -> None:
