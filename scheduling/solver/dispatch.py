@@ -97,6 +97,39 @@ def variants(c: Compiled, makespan_only: bool) -> list[str]:
     return with_ot[:4] + grid_ot[:4] + rules[:4] + grid_ot[4:] + with_ot[4:] + rules[4:] + grid
 
 
+def rule_parts(rule: str) -> tuple[str, float, float, bool]:
+    """A rule's name as (rule, ATCS k1, ATCS k2, with overtime): "atcs(3.0,0.1)+ot" is
+    ("atcs", 3.0, 0.1, True), "atcs3" ("atcs", 3.0, 1.0, False), "edd" ("edd", 0, 0, False)."""
+    overtime = rule.endswith(OVERTIME)
+    rule = rule.removesuffix(OVERTIME)
+    if rule in ("atcs", "atcs3"):
+        return "atcs", 2.0 if rule == "atcs" else 3.0, 1.0, overtime
+    if rule.startswith("atcs("):
+        k1, k2 = (float(x) for x in rule[5:-1].split(","))
+        return "atcs", k1, k2, overtime
+    return rule, 0.0, 0.0, overtime
+
+
+def atcs_scales(c: Compiled) -> tuple[float, float]:
+    """ATCS's scales: the mean processing time and the mean changeover (at least 1)."""
+    durations = [d for op in c.ops for _, d, _ in op.modes]
+    p_bar = max(1.0, sum(durations) / max(1, len(durations)))
+    cos = [v for mi in c.machines for v in mi.changeover.values()]
+    s_bar = max(1.0, sum(cos) / len(cos)) if cos else 1.0
+    return p_bar, s_bar
+
+
+def machines_after_fixed(c: Compiled) -> tuple[list[int], list[int | None]]:
+    """Each machine's end of fixed work and the family of its last fixed operation."""
+    free = [0] * len(c.machines)
+    fam: list[int | None] = [None] * len(c.machines)
+    for o, (m, _, _, e) in c.fixed.items():
+        if e >= free[m]:
+            free[m] = e
+            fam[m] = c.ops[o].family
+    return free, fam
+
+
 def dispatch(c: Compiled, rule: str, overtime: bool = False) -> list[Slot] | None:
     """Build a schedule with one priority rule; None when it runs past the horizon.
 
@@ -113,12 +146,7 @@ class _Dispatcher:
         self.rule = rule
         self.overtime = overtime
         n_m = len(c.machines)
-        self.m_free = [0] * n_m
-        self.m_fam: list[int | None] = [None] * n_m
-        for o, (m, _, _, e) in c.fixed.items():
-            if e >= self.m_free[m]:
-                self.m_free[m] = e
-                self.m_fam[m] = c.ops[o].family
+        self.m_free, self.m_fam = machines_after_fixed(c)
         self.slots: list[Slot | None] = [None] * len(c.ops)
         jobs = c.problem.jobs
         self.pos = [0] * len(jobs)
@@ -132,6 +160,7 @@ class _Dispatcher:
 
     def _rule_key(self, rule: str) -> Callable[[int, int, int, int], tuple[float, ...]]:
         jobs = self.c.problem.jobs
+        rule, k1, k2, _ = rule_parts(rule)
 
         def due(j: int) -> float:
             d = jobs[j].due
@@ -146,10 +175,7 @@ class _Dispatcher:
                 return (left / max(1, jobs[j].weight), -jobs[j].priority, e)
 
             return slack
-        if rule in ("atcs", "atcs3"):
-            return self._atcs(2.0 if rule == "atcs" else 3.0, 1.0)
-        if rule.startswith("atcs("):
-            k1, k2 = (float(x) for x in rule[5:-1].split(","))
+        if rule == "atcs":
             return self._atcs(k1, k2)
         if rule == "mwkr":
             return lambda j, s, e, d: (-self.rem[j], -jobs[j].priority, e)
@@ -165,12 +191,9 @@ class _Dispatcher:
         `s` and `e` are the candidate's setup start and end on the contested machine; the
         setup it needs there is `e - s - d`.
         """
-        c = self.c
-        jobs = c.problem.jobs
-        durations = [d for op in c.ops for _, d, _ in op.modes]
-        p_bar = max(1.0, sum(durations) / max(1, len(durations)))
-        cos = [v for mi in c.machines for v in mi.changeover.values()]
-        s_bar = max(1.0, sum(cos) / len(cos)) if cos else 1.0
+        jobs = self.c.problem.jobs
+        p_bar, s_bar = atcs_scales(self.c)
+        k1_p, k2_s = k1 * p_bar, k2 * s_bar
 
         def key(j: int, s: int, e: int, d: int) -> tuple[float, ...]:
             due = jobs[j].due
@@ -179,11 +202,7 @@ class _Dispatcher:
             slack = 0.0 if due is None else max(0.0, due - e - (self.rem[j] - d))
             if due is None:
                 slack = 1e9
-            log_index = (
-                math.log(max(1, jobs[j].weight) / max(1, d))
-                - slack / (k1 * p_bar)
-                - setup / (k2 * s_bar)
-            )
+            log_index = math.log(max(1, jobs[j].weight) / max(1, d)) - slack / k1_p - setup / k2_s
             return (-log_index, -jobs[j].priority, start)
 
         return key
@@ -245,7 +264,8 @@ class _Dispatcher:
                 continue
             s, t, e, m, d = best
             chosen = (j, s, t, e, d)
-            chosen_key = self.key(j, s, e, d)
+            # ties: the job that ends first, else the least index (as plant_kernel.dispatch_rule)
+            chosen_key, rank = self.key(j, s, e, d), -1
             for j2 in self.cand_on[m]:
                 if j2 == j:
                     continue
@@ -259,8 +279,8 @@ class _Dispatcher:
                     if p is None or p[0] >= e or p[2] > max(self.best_e[j2], e):
                         continue
                     k2 = self.key(j2, p[0], p[2], d2)
-                    if k2 < chosen_key:
-                        chosen_key = k2
+                    if (k2, j2) < (chosen_key, rank):
+                        chosen_key, rank = k2, j2
                         chosen = (j2, p[0], p[1], p[2], d2)
             if chosen[0] != j:
                 heapq.heappush(self.heap, (e, j, ver))

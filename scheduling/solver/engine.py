@@ -8,10 +8,11 @@ from collections.abc import Callable, Collection, Mapping
 
 from .bounds import earliest_processing, tardiness_bound
 from .compiled import Compiled, Slot
+from .construct import construct
 from .cpmodel import LinExpr, SubModel
 from .cpsat import run
 from .diagnose import diagnose
-from .dispatch import dispatch, variants
+from .dispatch import variants
 from .incumbent import Incumbent
 from .jobshop import as_shop, race
 from .lns import improve
@@ -28,6 +29,9 @@ UNHINTED_MAX_MODES = 40_000
 # on 10,000 operations a rule takes about a second, and another rule variant (a few percent
 # better or worse, unpredictably) was measured to pay more than the same seconds of LNS.
 CONSTRUCTION_SHARE = 0.3
+# Plants the searches walk with at least this many operations run the rules in machine code
+# (construct.py).
+COMPILED_RULES_MIN_OPS = 2000
 # Strong disjunctive propagation (edge finding and not-first/not-last on every NoOverlap) for
 # whole models of up to this many operations. It is what proves job shops: at 30 s on 2
 # workers, ft10 went from 1 proof in 3 seeds to 3 and ta02-ta04 from unproven to proven,
@@ -106,10 +110,7 @@ def solve(
     def stop() -> bool:
         return time.monotonic() >= deadline or (should_stop is not None and should_stop())
 
-    construct(c, inc, budget_s=min(time_limit_s * CONSTRUCTION_SHARE, 20.0), stop=stop)
     weighted = problem.objective.mode == "weighted"
-    if weighted:
-        inc.set_bound(simple_bound(c))
     n_modes = sum(len(op.modes) for op in c.ops)
     simple = not c.has_changeovers and all(mi.always for mi in c.machines)
     full = strategy == "full" or (
@@ -119,6 +120,16 @@ def solve(
     # Large plain job shops: CP-SAT's own LNS on the whole model beats ours, and a hint
     # (which presolve must keep feasible) makes it worse; the construction only bounds it.
     unhinted = strategy == "auto" and simple and not full and n_modes <= UNHINTED_MAX_MODES
+    shop = as_shop(c) if strategy == "auto" else None
+    plant = WALK and strategy == "auto" and weighted and shop is None and not (full or unhinted)
+    compiled = plant and len(c.ops) >= COMPILED_RULES_MIN_OPS
+    if compiled:
+        warm_up()
+    rules = variants(c, makespan_only(problem))
+    budget_s = min(time_limit_s * CONSTRUCTION_SHARE, 20.0)
+    construct(c, inc, rules, budget_s=budget_s, stop=stop, compiled=compiled)
+    if weighted:
+        inc.set_bound(simple_bound(c))
     proven = False
     # Plain job shops: the tabu search races the whole model (jobshop.py), except on small
     # square ones without alternative machines, where CP-SAT with strong propagation proves
@@ -126,10 +137,10 @@ def solve(
     # its workers in the race: with one fewer the large job shops were no better, the proofs
     # slower, and a 60 x 10 flexible shop 3% worse (2,962 against 2,872 in 20 s: CP-SAT's
     # machine choices count there).
-    shop = as_shop(c) if strategy == "auto" and inc.slots is not None else None
     long_shop = len(c.problem.jobs) >= RACE_JOBS_PER_MACHINE * len(c.machines)
     if (
         shop is not None
+        and inc.slots is not None
         and (shop.flexible or len(c.ops) > RACE_MIN_OPS or long_shop)
         and not stop()
     ):
@@ -144,35 +155,10 @@ def solve(
     elif not stop():
         if full or unhinted or inc.slots is None:
             proven = _solve_full(c, inc, deadline, workers, seed, stop, hint=not unhinted)
-        elif WALK and strategy == "auto" and weighted and shop is None:
-            # plants: the compiled walk beside LNS (plantsearch.py), each taking up the
-            # other's better schedules; on large congested plants beside a second walk, each
-            # going its own way, until the second finds nothing better for a while and LNS
-            # takes its place. Numba and the walk load first, here: loading reads many cache
-            # files, and a thread that gives up the interpreter that often waits for it each
-            # time while LNS runs Python (it started 10 s late on plant-L)
-            warm_up()
-            two_walks = congested(c, inc)
-
-            def other(st: Callable[[], bool]) -> None:
-                if two_walks:
-                    walk(
-                        c,
-                        inc,
-                        deadline=deadline,
-                        seed=seed + 1,
-                        stop=st,
-                        source=SECOND_SOURCE,
-                        ignore=(SOURCE,),
-                        idle_s=WALK_IDLE_S,
-                    )
-                if not st():
-                    improve(
-                        c, inc, deadline=deadline, workers=workers, seed=seed, stop=st, trace=trace
-                    )
-
-            ignore = (SECOND_SOURCE,) if two_walks else ()
-            walk_beside(c, inc, deadline=deadline, seed=seed, stop=stop, other=other, ignore=ignore)
+        elif plant:
+            _plant_search(
+                c, inc, deadline=deadline, workers=workers, seed=seed, stop=stop, trace=trace
+            )
         else:
             improve(c, inc, deadline=deadline, workers=workers, seed=seed, stop=stop, trace=trace)
     return finish(c, inc, started, proven)
@@ -191,30 +177,48 @@ def congested(c: Compiled, inc: Incumbent) -> bool:
     return late >= CONGESTED_LATE_SHARE * max(1, len(c.job_ops))
 
 
-def construct(c: Compiled, inc: Incumbent, *, budget_s: float, stop: Callable[[], bool]) -> None:
-    """Run the dispatching rules (the most promising first) until the budget is spent."""
-    from .verify import verify
+def makespan_only(problem: Problem) -> bool:
+    """Whether the objective weighs the makespan alone."""
+    obj = problem.objective
+    return obj.mode == "weighted" and all(obj.weight(k) == 0 for k in COMPONENTS if k != "makespan")
 
-    obj = c.problem.objective
-    makespan_only = obj.mode == "weighted" and all(
-        obj.weight(k) == 0 for k in COMPONENTS if k != "makespan"
-    )
-    rules = variants(c, makespan_only)
-    # the greedy pass keeps every rule but maximum lags, so only then is a check needed
-    check = any(op.max_lag is not None for op in c.ops)
-    t0 = time.monotonic()
-    for rule in rules:
-        if inc.slots is not None and (time.monotonic() - t0 > budget_s or stop()):
-            break
-        slots = dispatch(c, rule)
-        if slots is None:
-            continue
-        comps = c.components(slots)
-        if check:
-            trial = Solution("feasible", c.assignments(slots), None, None, None)
-            if verify(c.problem, trial):
-                continue  # a maximum lag the greedy pass could not keep
-        inc.offer(slots, f"dispatch:{rule}", comps)
+
+def _plant_search(
+    c: Compiled,
+    inc: Incumbent,
+    *,
+    deadline: float,
+    workers: int,
+    seed: int,
+    stop: Callable[[], bool],
+    trace: Callable[[str], None] | None,
+) -> None:
+    """Plants: the compiled walk beside LNS (plantsearch.py), each taking up the other's
+    better schedules; on large congested plants beside a second walk, each going its own
+    way, until the second finds nothing better for a while and LNS takes its place."""
+    # Numba and the walk load first, here: loading reads many cache files, and a thread that
+    # gives up the interpreter that often waits for it each time while LNS runs Python (it
+    # started 10 s late on plant-L)
+    warm_up()
+    two_walks = congested(c, inc)
+
+    def other(st: Callable[[], bool]) -> None:
+        if two_walks:
+            walk(
+                c,
+                inc,
+                deadline=deadline,
+                seed=seed + 1,
+                stop=st,
+                source=SECOND_SOURCE,
+                ignore=(SOURCE,),
+                idle_s=WALK_IDLE_S,
+            )
+        if not st():
+            improve(c, inc, deadline=deadline, workers=workers, seed=seed, stop=st, trace=trace)
+
+    ignore = (SECOND_SOURCE,) if two_walks else ()
+    walk_beside(c, inc, deadline=deadline, seed=seed, stop=stop, other=other, ignore=ignore)
 
 
 def simple_bound(c: Compiled) -> int:

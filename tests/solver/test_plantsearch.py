@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from scheduling.solver import Fixed, Previous, Problem, Solution, engine, solve, verify
+from scheduling.solver import Fixed, Problem, Solution, engine, solve, verify
 from scheduling.solver import plant_kernel as kernel
 from scheduling.solver.compiled import Compiled, Slot
 from scheduling.solver.decode import Decoder
@@ -26,7 +26,7 @@ from scheduling.solver.plantsearch import (
 )
 from scheduling.solver.release import used_pieces
 
-from .builders import job, machine, op
+from .builders import job, machine, op, with_history
 
 
 def _start(c: Compiled, rule: str) -> list[Slot]:
@@ -42,28 +42,13 @@ def _decoded(c: Compiled, slots: list[Slot]) -> tuple[Plant, Sched, int]:
     return pl, sc, kernel.decode(pl, sc)
 
 
-def _with_history(problem: Problem, slots: list[Slot], c: Compiled) -> Problem:
-    """The plant with its first two orders started as `slots` has them (fixed) and every
-    operation of the next five in a previous plan, a machine over for one of them."""
-    fixed, previous = [], []
-    for o in c.job_ops[0] + c.job_ops[1]:
-        m, _, t, e = slots[o]
-        fixed.append(Fixed(c.ops[o].id, c.machines[m].id, t, e))
-    for j in range(2, 7):
-        for o in c.job_ops[j]:
-            m, _, t, _ = slots[o]
-            other = c.ops[o].modes[-1][0] if j == 2 else m
-            previous.append(Previous(c.ops[o].id, c.machines[other].id, t + 30))
-    return dataclasses.replace(problem, fixed=tuple(fixed), previous=tuple(previous))
-
-
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_decoding_gives_the_times_and_objective_of_the_python_decoder(seed: int) -> None:
     problem = generate_plant(250, 8, seed=seed)
     c = Compiled(problem)
     for rule in ("atcs", "edd+ot"):
         slots = _start(c, rule)
-        for p in (problem, _with_history(problem, slots, c)):
+        for p in (problem, with_history(problem, slots, c)):
             cc = Compiled(p)
             used = used_pieces(cc, slots)
             ref = Decoder(cc).decode(cc.sequences(slots), allowed=[frozenset(u) for u in used])
