@@ -35,9 +35,9 @@ OP_ROWS = 15
 # Rows of `Sched.op`.
 (MACH, MP, MS, POS, S, T, E, CRIT, INDEG, STACK, CO) = range(11)
 # for decoding again after a move: in the part re-timed, changed by the move, re-timed, the
-# re-timed ops (a list), and their times before
-(INR, CHG, DIRTY, LIST, OS, OT, OE, OCO, OCRIT) = range(11, 20)
-SCHED_ROWS = 20
+# re-timed ops (a list), and their times and machine before; the machine of an op's times
+(INR, CHG, DIRTY, LIST, OS, OT, OE, OCO, OCRIT, OM, DM) = range(11, 22)
+SCHED_ROWS = 22
 # CRIT: what held an operation back
 FREE, BY_JOB, BY_MACHINE = 0, 1, 2
 # Objective weights in `Plant.w` (the components' order in `model.COMPONENTS`).
@@ -66,9 +66,13 @@ class Sched(NamedTuple):
     op: np.ndarray  # [row, op]
     seq: np.ndarray  # [machine, place] -> op
     slen: np.ndarray  # [machine]
-    minutes: np.ndarray  # [piece]: overtime minutes used (scratch)
-    meta: np.ndarray  # [0]: how many ops the last `redecode` re-timed
-    parts: np.ndarray  # the objective's components (scratch)
+    minutes: np.ndarray  # [piece]: overtime minutes used (by the decoded times)
+    meta: np.ndarray  # [0]: how many ops the last `redecode` re-timed, [1] pieces it touched
+    parts: np.ndarray  # the objective's components (scratch; after `redecode`, its schedule's)
+    base: np.ndarray  # the components of the decoded times (`decode`, `commit`)
+    dmin: np.ndarray  # [piece]: the overtime minutes `redecode`'s times add (-: take away)
+    touched: np.ndarray  # the pieces listed in dmin
+    listed: np.ndarray  # [piece]: 1 when in `touched`
 
 
 # ------------------------------------------------------------------ calendar arithmetic
@@ -290,7 +294,10 @@ def decode(pl: Plant, sc: Sched) -> int:
                 top += 1
     if done != n:
         return -1
-    return objective(pl, sc)
+    value = objective(pl, sc)
+    sc.base[:] = sc.parts
+    op[DM, :] = op[MACH]
+    return value
 
 
 @jit
@@ -332,10 +339,17 @@ def redecode(pl: Plant, sc: Sched, t0: int) -> int:
                 op[S, o], op[T, o], op[E, o], op[CO, o], op[CRIT, o] = s0, t0_, e0, c0, k0
                 _restore_list(op, changed)
                 return -1
-            if (op[S, o], op[T, o], op[E, o], op[CO, o], op[CRIT, o]) != (s0, t0_, e0, c0, k0):
+            if (op[S, o], op[T, o], op[E, o], op[CO, o], op[CRIT, o]) != (
+                s0,
+                t0_,
+                e0,
+                c0,
+                k0,
+            ) or op[MACH, o] != op[DM, o]:
                 dirty[o] = 1
                 op[OS, changed], op[OT, changed], op[OE, changed] = s0, t0_, e0
-                op[OCO, changed], op[OCRIT, changed] = c0, k0
+                op[OCO, changed], op[OCRIT, changed], op[OM, changed] = c0, k0, op[DM, o]
+                op[DM, o] = op[MACH, o]
                 op[LIST, changed] = o  # count > changed: the earlier entries are read already
                 changed += 1
         s = p[JN, o]
@@ -354,7 +368,7 @@ def redecode(pl: Plant, sc: Sched, t0: int) -> int:
         _restore_list(op, changed)
         return -1
     sc.meta[0] = changed  # how many `restore` must put back
-    return objective(pl, sc)
+    return _objective_after(pl, sc, changed)
 
 
 @jit
@@ -362,14 +376,26 @@ def _restore_list(op: np.ndarray, changed: int) -> None:
     for k in range(changed):
         o = op[LIST, k]
         op[S, o], op[T, o], op[E, o] = op[OS, k], op[OT, k], op[OE, k]
-        op[CO, o], op[CRIT, o] = op[OCO, k], op[OCRIT, k]
+        op[CO, o], op[CRIT, o], op[DM, o] = op[OCO, k], op[OCRIT, k], op[OM, k]
         op[DIRTY, o] = 0
+
+
+@jit
+def _clear_dmin(sc: Sched, keep: bool) -> None:
+    """Empty `sc.dmin`, first adding it to the minutes used when `keep`."""
+    for x in range(sc.meta[1]):
+        k = sc.touched[x]
+        if keep:
+            sc.minutes[k] += sc.dmin[k]
+        sc.dmin[k], sc.listed[k] = 0, 0
+    sc.meta[1] = 0
 
 
 @jit
 def restore(sc: Sched) -> None:
     """Back to the times before the last `redecode` (its sequences must be undone too)."""
     _restore_list(sc.op, sc.meta[0])
+    _clear_dmin(sc, False)
 
 
 @jit
@@ -378,6 +404,8 @@ def commit(sc: Sched) -> None:
     op = sc.op
     for k in range(sc.meta[0]):
         op[DIRTY, op[LIST, k]] = 0
+    _clear_dmin(sc, True)
+    sc.base[:] = sc.parts
 
 
 @jit
@@ -388,6 +416,72 @@ def objective(pl: Plant, sc: Sched) -> int:
     total = 0
     for k in range(5):
         total += pl.w[k] * parts[k]
+    return total
+
+
+@jit
+def _overtime_delta(
+    pl: Plant, sc: Sched, o: int, m: int, s: int, t: int, e: int, sign: int
+) -> None:
+    """Add (sign 1) or take away (-1) the overtime minutes of o's setup and non-pausable work
+    on machine m at (s, t, e) to `sc.dmin`."""
+    lo, hi = pl.machine[1, m], pl.machine[1, m + 1]
+    if lo == hi or pl.op[FIXED, o]:
+        return
+    busy = t if pl.op[PAUSE, o] else e
+    k = _after(pl.ot[1], lo, hi, s, True)
+    while k < hi and pl.ot[0, k] < busy:
+        inside = min(busy, pl.ot[1, k]) - max(s, pl.ot[0, k])
+        if inside > 0:
+            if not sc.listed[k]:
+                sc.listed[k] = 1
+                sc.touched[sc.meta[1]] = k
+                sc.meta[1] += 1
+            sc.dmin[k] += sign * inside
+        k += 1
+
+
+@jit
+def _objective_after(pl: Plant, sc: Sched, changed: int) -> int:
+    """The weighted objective after `redecode` re-timed `changed` ops (listed with their times
+    before): tardiness and makespan from the orders' ends, the rest from the decoded times'
+    components and what the re-timed ops changed (`sc.parts` holds the new components)."""
+    p, op, w, out = pl.op, sc.op, pl.w, sc.parts
+    out[:] = sc.base
+    if w[W_TARD] or w[W_MAKESPAN]:
+        tard, makespan = 0, 0
+        for j in range(pl.job.shape[1]):
+            last = pl.job[2, j]
+            if last < 0:
+                continue
+            end = op[E, last]
+            if end > makespan:
+                makespan = end
+            if pl.job[0, j] >= 0 and end > pl.job[0, j]:
+                tard += pl.job[1, j] * (end - pl.job[0, j])
+        out[W_TARD], out[W_MAKESPAN] = tard, makespan
+    overtime = w[W_OVERTIME] and pl.ot.shape[1] > 0
+    for x in range(changed):
+        o = op[LIST, x]
+        if p[FIXED, o]:
+            continue
+        out[W_SETUP] += op[CO, o] - op[OCO, x]
+        if p[PM, o] >= 0:
+            out[W_DEVIATION] += abs(op[T, o] - p[PS, o]) - abs(op[OT, x] - p[PS, o])
+            out[W_DEVIATION] += w[5] * (int(op[MACH, o] != p[PM, o]) - int(op[OM, x] != p[PM, o]))
+        if overtime:
+            _overtime_delta(pl, sc, o, op[OM, x], op[OS, x], op[OT, x], op[OE, x], -1)
+            _overtime_delta(pl, sc, o, op[MACH, o], op[S, o], op[T, o], op[E, o], 1)
+    if overtime:
+        for x in range(sc.meta[1]):
+            k = sc.touched[x]
+            if sc.dmin[k]:
+                cost = pl.ot[2, k]
+                after = (cost * (sc.minutes[k] + sc.dmin[k]) + 59) // 60
+                out[W_OVERTIME] += after - (cost * sc.minutes[k] + 59) // 60
+    total = 0
+    for k in range(5):
+        total += w[k] * out[k]
     return total
 
 

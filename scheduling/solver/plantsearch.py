@@ -129,13 +129,18 @@ def sched_arrays(c: Compiled, seqs: Sequence[Sequence[int]]) -> Sched:
     from . import plant_kernel as K
 
     n = len(c.ops)
+    pieces = sum(len(mi.overtime) for mi in c.machines)
     sc = K.Sched(
         op=np.zeros((K.SCHED_ROWS, n), np.int64),
         seq=np.full((len(c.machines), max(1, n)), -1, np.int64),
         slen=np.zeros(len(c.machines), np.int64),
-        minutes=np.zeros(sum(len(mi.overtime) for mi in c.machines), np.int64),
-        meta=np.zeros(1, np.int64),
+        minutes=np.zeros(pieces, np.int64),
+        meta=np.zeros(2, np.int64),
         parts=np.zeros(len(COMPONENTS), np.int64),
+        base=np.zeros(len(COMPONENTS), np.int64),
+        dmin=np.zeros(pieces, np.int64),
+        touched=np.zeros(pieces, np.int64),
+        listed=np.zeros(pieces, np.int64),
     )
     for m, seq in enumerate(seqs):
         sc.seq[m, : len(seq)] = seq

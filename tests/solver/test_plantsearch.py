@@ -83,17 +83,23 @@ def test_sequences_that_close_a_cycle_or_break_a_fixed_time_do_not_decode() -> N
         assert kernel.decode(pl, sc) == value
 
 
-@pytest.mark.parametrize("seed", [5, 6])
-def test_decoding_again_after_a_move_matches_a_whole_decode(seed: int) -> None:
+@pytest.mark.parametrize(("seed", "history"), [(5, False), (6, False), (5, True)])
+def test_decoding_again_after_a_move_matches_a_whole_decode(seed: int, history: bool) -> None:
     """Hundreds of random moves around late orders, kept or undone at random: the partial
-    decode after each gives the whole decode's times and objective, and undoing restores
-    the times exactly."""
-    c = Compiled(generate_plant(400, 10, seed=seed))
-    pl, sc, _ = _decoded(c, _start(c, "atcs+ot"))
+    decode after each gives the whole decode's times and objective (kept up from what the
+    move changed, with overtime, changeovers and, with `history`, fixed work and deviation
+    from a previous plan), and undoing restores the times exactly."""
+    problem = generate_plant(400, 10, seed=seed)
+    c = Compiled(problem)
+    slots = _start(c, "atcs+ot")
+    if history:
+        c = Compiled(with_history(problem, slots, c))
+    pl, sc, _ = _decoded(c, slots)
     wk = kernel.new_walk(pl, sc, 10)
     assert kernel.begin(pl, sc, wk) >= 0
     kernel.seed_random(seed)
     rng = random.Random(seed)
+    rows = [kernel.S, kernel.T, kernel.E, kernel.CRIT, kernel.CO]
     tried = 0
     for _ in range(400):
         found = kernel.candidates(pl, sc, wk, kernel._target(pl, sc, wk))
@@ -101,19 +107,23 @@ def test_decoding_again_after_a_move_matches_a_whole_decode(seed: int) -> None:
             continue
         pick = rng.randrange(found)
         o, m, i = (int(wk.cand[r, pick]) for r in (kernel.C_OP, kernel.C_M, kernel.C_I))
-        times = sc.op[[kernel.S, kernel.T, kernel.E, kernel.CRIT, kernel.CO]].copy()
+        times = sc.op[rows].copy()
         value, was, at = kernel.try_move(pl, sc, wk, o, m, i)
+        if value >= 0:
+            whole = Sched(*(a.copy() for a in sc))
+            assert kernel.decode(pl, whole) == value
+            assert (whole.op[rows] == sc.op[rows]).all()
         if value >= 0 and rng.random() < 0.5:
             kernel.commit(sc)
-            partial = sc.op[[kernel.S, kernel.T, kernel.E, kernel.CRIT, kernel.CO]].copy()
-            assert kernel.decode(pl, sc) == value
-            assert (sc.op[[kernel.S, kernel.T, kernel.E, kernel.CRIT, kernel.CO]] == partial).all()
         else:
             kernel.undo_move(sc, o, was, at, value >= 0)
-            assert (sc.op[[kernel.S, kernel.T, kernel.E, kernel.CRIT, kernel.CO]] == times).all()
+            assert (sc.op[rows] == times).all()
         assert not sc.op[kernel.DIRTY].any() and not sc.op[kernel.CHG].any()
         tried += 1
     assert tried > 300
+    # what the moves kept adds up to the whole decode's components
+    value = int(sum(pl.w[k] * sc.base[k] for k in range(5)))
+    assert kernel.decode(pl, Sched(*(a.copy() for a in sc))) == value
 
 
 def test_the_walk_improves_a_loaded_plant_and_its_best_schedule_verifies() -> None:
