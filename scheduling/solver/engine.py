@@ -122,12 +122,16 @@ def solve(
     unhinted = strategy == "auto" and simple and not full and n_modes <= UNHINTED_MAX_MODES
     shop = as_shop(c) if strategy == "auto" else None
     plant = WALK and strategy == "auto" and weighted and shop is None and not (full or unhinted)
-    compiled = plant and len(c.ops) >= COMPILED_RULES_MIN_OPS
-    if compiled:
-        warm_up()
     rules = variants(c, makespan_only(problem))
     budget_s = min(time_limit_s * CONSTRUCTION_SHARE, 20.0)
-    construct(c, inc, rules, budget_s=budget_s, stop=stop, compiled=compiled)
+    if plant and len(c.ops) >= COMPILED_RULES_MIN_OPS:
+        # the first rule in Python: the first schedule does not wait for Numba to load
+        construct(c, inc, rules[:1], budget_s=budget_s, stop=stop)
+        warm_up()
+        left = budget_s - (time.monotonic() - started)
+        construct(c, inc, rules[1:], budget_s=left, stop=stop, compiled=True)
+    else:
+        construct(c, inc, rules, budget_s=budget_s, stop=stop)
     if weighted:
         inc.set_bound(simple_bound(c))
     proven = False
