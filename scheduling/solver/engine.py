@@ -29,9 +29,10 @@ UNHINTED_MAX_MODES = 40_000
 # on 10,000 operations a rule takes about a second, and another rule variant (a few percent
 # better or worse, unpredictably) was measured to pay more than the same seconds of LNS.
 CONSTRUCTION_SHARE = 0.3
-# Plants the searches walk with at least this many operations run the rules in machine code
-# (construct.py).
-COMPILED_RULES_MIN_OPS = 2000
+# Plants that go to the walk run the rules in machine code from this many operations on
+# (construct.py: the same schedules; the walk loads Numba anyway). Below it all the variants
+# take well under a second in Python.
+COMPILED_RULES_MIN_OPS = 500
 # Strong disjunctive propagation (edge finding and not-first/not-last on every NoOverlap) for
 # whole models of up to this many operations. It is what proves job shops: at 30 s on 2
 # workers, ft10 went from 1 proof in 3 seeds to 3 and ta02-ta04 from unproven to proven,
