@@ -98,9 +98,10 @@ def construct(
 ) -> list[Slot] | None:
     """Run the dispatching `rules` (the most promising first) until the budget is spent,
     offering each schedule to the incumbent; returns the best of them. `compiled` runs them
-    in machine code."""
+    in machine code (weighted objectives: the kernel ranks them by the weighted sum)."""
     from .verify import verify
 
+    assert not compiled or c.problem.objective.mode == "weighted"
     runner = CompiledRules(c) if compiled else None
     # the greedy pass keeps every rule but maximum lags, so only then is a check needed
     check = any(op.max_lag is not None for op in c.ops)

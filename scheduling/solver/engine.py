@@ -291,10 +291,7 @@ def _solve_full(
             return False
         share = left / (len(stages) - i)
         hi = None
-        makespan_only = stage is None and all(
-            obj.weight(k) == 0 for k in COMPONENTS if k != "makespan"
-        )
-        if makespan_only and inc.slots is not None:
+        if stage is None and makespan_only(c.problem) and inc.slots is not None:
             hi = inc.comps["makespan"]
         state = ScheduleState(c, inc.slots) if inc.slots is not None else None
         sub = stage_model(c, state, inc.comps, stage, list(range(len(c.ops))), hi=hi, hint=hint)

@@ -339,13 +339,9 @@ def redecode(pl: Plant, sc: Sched, t0: int) -> int:
                 op[S, o], op[T, o], op[E, o], op[CO, o], op[CRIT, o] = s0, t0_, e0, c0, k0
                 _restore_list(op, changed)
                 return -1
-            if (op[S, o], op[T, o], op[E, o], op[CO, o], op[CRIT, o]) != (
-                s0,
-                t0_,
-                e0,
-                c0,
-                k0,
-            ) or op[MACH, o] != op[DM, o]:
+            moved = op[MACH, o] != op[DM, o]  # the move's own op, to another machine
+            now = (op[S, o], op[T, o], op[E, o], op[CO, o], op[CRIT, o])
+            if moved or now != (s0, t0_, e0, c0, k0):
                 dirty[o] = 1
                 op[OS, changed], op[OT, changed], op[OE, changed] = s0, t0_, e0
                 op[OCO, changed], op[OCRIT, changed], op[OM, changed] = c0, k0, op[DM, o]
@@ -419,6 +415,22 @@ def objective(pl: Plant, sc: Sched) -> int:
     return total
 
 
+@inline
+def _tardiness_makespan(pl: Plant, op: np.ndarray) -> tuple[int, int]:
+    """Weighted tardiness and makespan from the orders' last operations."""
+    tard, makespan = 0, 0
+    for j in range(pl.job.shape[1]):
+        last = pl.job[2, j]
+        if last < 0:
+            continue
+        end = op[E, last]
+        if end > makespan:
+            makespan = end
+        if pl.job[0, j] >= 0 and end > pl.job[0, j]:
+            tard += pl.job[1, j] * (end - pl.job[0, j])
+    return tard, makespan
+
+
 @jit
 def _overtime_delta(
     pl: Plant, sc: Sched, o: int, m: int, s: int, t: int, e: int, sign: int
@@ -449,17 +461,7 @@ def _objective_after(pl: Plant, sc: Sched, changed: int) -> int:
     p, op, w, out = pl.op, sc.op, pl.w, sc.parts
     out[:] = sc.base
     if w[W_TARD] or w[W_MAKESPAN]:
-        tard, makespan = 0, 0
-        for j in range(pl.job.shape[1]):
-            last = pl.job[2, j]
-            if last < 0:
-                continue
-            end = op[E, last]
-            if end > makespan:
-                makespan = end
-            if pl.job[0, j] >= 0 and end > pl.job[0, j]:
-                tard += pl.job[1, j] * (end - pl.job[0, j])
-        out[W_TARD], out[W_MAKESPAN] = tard, makespan
+        out[W_TARD], out[W_MAKESPAN] = _tardiness_makespan(pl, op)
     overtime = w[W_OVERTIME] and pl.ot.shape[1] > 0
     for x in range(changed):
         o = op[LIST, x]
@@ -498,17 +500,7 @@ def _components(pl: Plant, sc: Sched, out: np.ndarray, every: bool) -> None:
     p, op, w = pl.op, sc.op, pl.w
     out[:] = 0
     if every or w[W_TARD] or w[W_MAKESPAN]:
-        tard, makespan = 0, 0
-        for j in range(pl.job.shape[1]):
-            last = pl.job[2, j]
-            if last < 0:
-                continue
-            end = op[E, last]
-            if end > makespan:
-                makespan = end
-            if pl.job[0, j] >= 0 and end > pl.job[0, j]:
-                tard += pl.job[1, j] * (end - pl.job[0, j])
-        out[W_TARD], out[W_MAKESPAN] = tard, makespan
+        out[W_TARD], out[W_MAKESPAN] = _tardiness_makespan(pl, op)
     if every or w[W_SETUP]:
         for o in range(op.shape[1]):
             if not p[FIXED, o]:
