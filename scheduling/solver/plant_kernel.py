@@ -961,11 +961,20 @@ def undo_move(sc: Sched, o: int, was: int, at: int, decoded: bool) -> None:
 
 @jit
 def iterate(
-    pl: Plant, sc: Sched, wk: Walk, count: int, tenure: int, patience: int, most: int
+    pl: Plant,
+    sc: Sched,
+    wk: Walk,
+    count: int,
+    tenure: int,
+    patience: int,
+    most: int,
+    near: bool,
 ) -> None:
     """`count` steps: the best of at most `most` candidate moves around a late order's chain,
     unless tabu (an operation a move passed may not move back for a while) and no better than
-    the best; back to the best after `patience` steps without a new best."""
+    the best; back to the best after `patience` steps without a new best. With `near`, the
+    sample favours the moves nearer the late order (the first along its chain: the place of
+    each is the least of two uniform draws)."""
     cand, st = wk.cand, wk.sc
     for _ in range(count):
         st[IT] += 1
@@ -973,7 +982,10 @@ def iterate(
         found = candidates(pl, sc, wk, _target(pl, sc, wk))
         if found > most:  # a random sample
             for a in range(most):
-                b = a + np.random.randint(found - a)
+                b = np.random.randint(found - a)
+                if near:
+                    b = min(b, np.random.randint(found - a))
+                b += a
                 for r in range(3):
                     cand[r, a], cand[r, b] = cand[r, b], cand[r, a]
             found = most

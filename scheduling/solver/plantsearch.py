@@ -169,11 +169,13 @@ def warm_up() -> None:
 class Walker:
     """The compiled walk over one plant, from a schedule."""
 
-    def __init__(self, c: Compiled, slots: list[Slot], seed: int) -> None:
-        """Seeds the generator of the calling thread, which must be the one that runs it."""
+    def __init__(self, c: Compiled, slots: list[Slot], seed: int, near: bool = False) -> None:
+        """Seeds the generator of the calling thread, which must be the one that runs it.
+        `near`: sample the moves nearer the late order more often (`plant_kernel.iterate`)."""
         from . import plant_kernel as kernel
 
         self.c = c
+        self.near = near
         self.k = kernel
         kernel.seed_random(seed)
         self.value = -1
@@ -194,7 +196,7 @@ class Walker:
 
     def run(self, iterations: int) -> None:
         if self.value >= 0:
-            self.k.iterate(self.pl, self.sc, self.wk, iterations, TENURE, PATIENCE, MOST)
+            self.k.iterate(self.pl, self.sc, self.wk, iterations, TENURE, PATIENCE, MOST, self.near)
 
     def best_slots(self) -> tuple[list[Slot], dict[str, int]]:
         """The best schedule's slots and objective components (decoded in a copy: the walk
@@ -216,9 +218,11 @@ def walk_beside(
     stop: Callable[[], bool],
     other: Callable[[Callable[[], bool]], None],
     ignore: tuple[str, ...] = (),
+    near: bool = False,
 ) -> None:
     """The walk in a thread beside `other(stop)` (LNS or a second walk), both from and into
-    `inc`; the walk does not take up schedules offered as one of `ignore`."""
+    `inc`; the walk does not take up schedules offered as one of `ignore` (`near`: as
+    `walk`)."""
     assert inc.slots is not None
     failure: list[BaseException] = []
     done = threading.Event()
@@ -232,6 +236,7 @@ def walk_beside(
                 seed=seed,
                 stop=lambda: stop() or done.is_set(),
                 ignore=ignore,
+                near=near,
             )
         except BaseException as error:  # re-raised in the caller's thread
             failure.append(error)
@@ -273,15 +278,17 @@ def walk(
     source: str = SOURCE,
     ignore: tuple[str, ...] = (),
     idle_s: float | None = None,
+    near: bool = False,
 ) -> None:
     """Walk from the incumbent until the deadline, offering it the walk's best schedules as
     `source` and taking up better ones others offered but as one of `ignore` (every
     `EXCHANGE_S` at most); with `idle_s`, stop sooner when that long has gone by without a
-    better schedule (its own or one taken up)."""
+    better schedule (its own or one taken up). With `near`, the moves nearer the late order
+    are sampled more often (`plant_kernel.iterate`)."""
     with inc.lock:
         slots = list(inc.slots or [])
         key = inc.key
-    walker = Walker(c, slots, seed)
+    walker = Walker(c, slots, seed, near)
     if walker.value < 0:
         return
     offered = walker.best

@@ -126,12 +126,13 @@ def test_decoding_again_after_a_move_matches_a_whole_decode(seed: int, history: 
     assert kernel.decode(pl, Sched(*(a.copy() for a in sc))) == value
 
 
-def test_the_walk_improves_a_loaded_plant_and_its_best_schedule_verifies() -> None:
+@pytest.mark.parametrize("near", [False, True])
+def test_the_walk_improves_a_loaded_plant_and_its_best_schedule_verifies(near: bool) -> None:
     problem = generate_plant(300, 8, seed=7)
     c = Compiled(problem)
     slots = _start(c, "atcs")
     start = c.scalar(c.components(slots))
-    walker = Walker(c, slots, seed=1)
+    walker = Walker(c, slots, seed=1, near=near)
     assert walker.value == start
     walker.run(400)
     assert walker.best < 0.9 * start
@@ -257,7 +258,7 @@ def test_large_congested_plants_run_a_second_walk_before_lns(
     walk_, improve_ = engine.walk, engine.improve
 
     def walked(*args: object, **kw: object) -> None:
-        calls.append(f"{kw['source']} ignoring {kw['ignore']}")
+        calls.append(f"{kw['source']} ignoring {kw['ignore']} near {kw['near']}")
         walk_(*args, **kw)  # type: ignore[arg-type]
 
     def improved(*args: object, **kw: object) -> None:
@@ -267,7 +268,7 @@ def test_large_congested_plants_run_a_second_walk_before_lns(
     beside = engine.walk_beside
 
     def first(*args: object, **kw: object) -> None:
-        calls.append(f"walk ignoring {kw['ignore']}")
+        calls.append(f"walk ignoring {kw['ignore']} near {kw['near']}")
         beside(*args, **kw)  # type: ignore[arg-type]
 
     monkeypatch.setattr(engine, "walk", walked)
@@ -278,10 +279,14 @@ def test_large_congested_plants_run_a_second_walk_before_lns(
     assert verify(problem, solution) == []
     if two_walks:
         # each walk goes its own way; LNS follows when the second finds nothing better
-        assert calls[:2] == ["walk ignoring ('walk:2',)", "walk:2 ignoring ('walk',)"]
+        # both sampling the moves near the late orders more often
+        assert calls[:2] == [
+            "walk ignoring ('walk:2',) near True",
+            "walk:2 ignoring ('walk',) near True",
+        ]
         assert calls[2:] in ([], ["lns"])
     else:
-        assert calls == ["walk ignoring ()", "lns"]
+        assert calls == ["walk ignoring () near False", "lns"]
 
 
 def test_a_walk_with_an_idle_limit_stops_when_it_finds_nothing_better() -> None:
