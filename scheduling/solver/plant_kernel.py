@@ -1,5 +1,7 @@
 """The compiled core of the plant search (`plantsearch.py`): semi-active decoding of machine
-sequences on calendars, with changeovers and overtime, and the objective, in machine code.
+sequences on calendars, with changeovers and overtime, and the objective, in machine code;
+and the construction's dispatching rules on large plants (`dispatch_rule`, `construct.py`),
+which share its calendar arithmetic.
 
 `decode.py` does the same in Python (about 0.5 s on 10,000 operations); here a decode of
 10,000 operations takes 2-3 ms, and a decode again after a move about 0.7 ms, which is what
