@@ -16,12 +16,9 @@ import numpy as np
 
 from .compiled import Compiled, Slot
 from .dispatch import atcs_scales, dispatch, machines_after_fixed, rule_parts
-from .incumbent import Incumbent, Key, objective_key
+from .incumbent import Incumbent
 from .model import COMPONENTS, Solution
 from .plantsearch import plant_arrays, sched_arrays, slots_of
-
-# the compiled rules' codes (plant_kernel.R_ATCS ...)
-RULE_CODES = {"atcs": 0, "edd": 1, "slack": 2, "mwkr": 3, "fifo": 4, "spt": 5, "ect": 6}
 
 
 class CompiledRules:
@@ -73,7 +70,7 @@ class CompiledRules:
         name, k1, k2, overtime = rule_parts(rule)
         self.pl = self.extended if overtime else self.plain
         self.ru.params[:] = k1 * self.p_bar, k2 * self.s_bar
-        if not self.k.dispatch_rule(self.pl, self.ru, self.sc, RULE_CODES[name]):
+        if not self.k.dispatch_rule(self.pl, self.ru, self.sc, self.k.RULE_NAMES.index(name)):
             return -1
         return int(self.k.objective(self.pl, self.sc))
 
@@ -95,10 +92,10 @@ def construct(
     budget_s: float,
     stop: Callable[[], bool],
     compiled: bool = False,
-) -> list[Slot] | None:
+) -> None:
     """Run the dispatching `rules` (the most promising first) until the budget is spent,
-    offering each schedule to the incumbent; returns the best of them. `compiled` runs them
-    in machine code (weighted objectives: the kernel ranks them by the weighted sum)."""
+    offering each schedule to the incumbent. `compiled` runs them in machine code (weighted
+    objectives: the kernel ranks them by the weighted sum)."""
     from .verify import verify
 
     assert not compiled or c.problem.objective.mode == "weighted"
@@ -106,30 +103,21 @@ def construct(
     # the greedy pass keeps every rule but maximum lags, so only then is a check needed
     check = any(op.max_lag is not None for op in c.ops)
     t0 = time.monotonic()
-    best: tuple[Key, list[Slot]] | None = None
-    best_value = -1
     for rule in rules:
         if inc.slots is not None and (time.monotonic() - t0 > budget_s or stop()):
             break
         if runner is not None:
             value = runner.run(rule)
-            if value < 0 or 0 <= best_value <= value:
-                continue  # no better than a schedule kept already: no need to read it out
-            slots: list[Slot] | None = runner.slots()
-            comps = runner.components()
+            if value < 0 or (inc.key is not None and value >= inc.key[0]):
+                continue  # no better than the incumbent: no need to read it out
+            slots, comps = runner.slots(), runner.components()
         else:
-            slots = dispatch(c, rule)
-            if slots is None:
+            built = dispatch(c, rule)
+            if built is None:
                 continue
-            comps = c.components(slots)
-        assert slots is not None
+            slots, comps = built, c.components(built)
         if check:
             trial = Solution("feasible", c.assignments(slots), None, None, None)
             if verify(c.problem, trial):
                 continue  # a maximum lag the greedy pass could not keep
-        key = objective_key(c.problem.objective, comps)
-        if best is None or key < best[0]:
-            best = (key, slots)
-            best_value = key[0] if runner is not None else -1
         inc.offer(slots, f"dispatch:{rule}", comps)
-    return None if best is None else best[1]

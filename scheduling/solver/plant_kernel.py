@@ -536,7 +536,8 @@ def _components(pl: Plant, sc: Sched, out: np.ndarray, every: bool) -> None:
 
 # ------------------------------------------------------------------ construction
 # `dispatch_rule`'s rules (`dispatch.RULES`; ATCS with its look-ahead parameters)
-R_ATCS, R_EDD, R_SLACK, R_MWKR, R_FIFO, R_SPT, R_ECT = range(7)
+RULE_NAMES = ("atcs", "edd", "slack", "mwkr", "fifo", "spt", "ect")
+R_ATCS, R_EDD, R_SLACK, R_MWKR, R_FIFO, R_SPT, R_ECT = range(len(RULE_NAMES))
 # `Rules.job` rows, `Rules.state` rows (one column per job)
 J_FIRST, J_PRIO = range(2)
 (J_CUR, J_READY, J_REM, J_BEST, J_KEY) = range(5)
