@@ -68,7 +68,8 @@ WALK = True
 CONGESTED_LATE_SHARE = 0.25
 CONGESTED_MIN_OPS = 2000
 WALK_IDLE_S = 3.0
-# There both walks also sample the moves nearer the late order more often (`near`): a move far
+# There both walks also sample the moves nearer the late order more often (`near`, with
+# NEAR_DRAWS in plantsearch.py; the figures below are for the least of two draws): a move far
 # back along a late order's chain ripples through thousands of operations there, and is dear
 # to decode and seldom the best. 30 s (plant-L 60 s), back to back, uniform -> near: plant-L
 # 2.67 M -> 2.25 M weighted tardiness, 2,819 operations 26.3 M / 26.5 M -> 24.2 M / 25.3 M,

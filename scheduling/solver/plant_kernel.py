@@ -971,13 +971,13 @@ def iterate(
     tenure: int,
     patience: int,
     most: int,
-    near: bool,
+    draws: int,
 ) -> None:
     """`count` steps: the best of at most `most` candidate moves around a late order's chain,
     unless tabu (an operation a move passed may not move back for a while) and no better than
-    the best; back to the best after `patience` steps without a new best. With `near`, the
-    sample favours the moves nearer the late order (the first along its chain: the place of
-    each is the least of two uniform draws)."""
+    the best; back to the best after `patience` steps without a new best. The place of each
+    sampled move in the list is the least of `draws` uniform draws: above 1, the sample favours
+    the moves nearer the late order (the first along its chain)."""
     cand, st = wk.cand, wk.sc
     for _ in range(count):
         st[IT] += 1
@@ -986,7 +986,7 @@ def iterate(
         if found > most:  # a random sample
             for a in range(most):
                 b = np.random.randint(found - a)
-                if near:
+                for _ in range(1, draws):
                     b = min(b, np.random.randint(found - a))
                 b += a
                 for r in range(3):
