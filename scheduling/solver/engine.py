@@ -137,7 +137,7 @@ def solve(
         construct(c, inc, rules[:1], budget_s=budget_s, stop=stop)
         warm_up()
         left = budget_s - (time.monotonic() - started)
-        construct(c, inc, rules[1:], budget_s=left, stop=stop, compiled=True)
+        construct(c, inc, rules[1:], budget_s=left, stop=stop, compiled=True, lanes=min(2, workers))
     else:
         construct(c, inc, rules, budget_s=budget_s, stop=stop)
     if weighted:

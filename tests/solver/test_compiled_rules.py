@@ -8,6 +8,7 @@ import time
 import pytest
 
 from scheduling.solver import Problem, Solution, engine, solve, verify
+from scheduling.solver import construct as construct_module
 from scheduling.solver.compiled import Compiled
 from scheduling.solver.construct import CompiledRules, construct
 from scheduling.solver.dispatch import dispatch, variants
@@ -48,14 +49,18 @@ def test_compiled_rules_build_the_python_schedules(n_ops: int, n_machines: int, 
     assert _same_as_python(with_history(problem, started, c)) > 0
 
 
-def test_compiled_rules_break_ties_as_the_python_rules() -> None:
+def _tie_plant() -> Problem:
     """Identical orders on two identical machines: every choice is a tie."""
     machines = (machine("A"), machine("B"))
     jobs = tuple(
         job(f"J{i}", op(f"a{i}", ("A", 10), ("B", 10)), op(f"b{i}", ("B", 5), ("A", 5)), due=40)
         for i in range(9)
     )
-    assert _same_as_python(Problem(horizon=1_000, machines=machines, jobs=jobs)) > 0
+    return Problem(horizon=1_000, machines=machines, jobs=jobs)
+
+
+def test_compiled_rules_break_ties_as_the_python_rules() -> None:
+    assert _same_as_python(_tie_plant()) > 0
 
 
 def test_a_rule_that_runs_past_the_horizon_builds_nothing() -> None:
@@ -81,6 +86,77 @@ def test_the_compiled_construction_keeps_the_best_rule() -> None:
     assert inc.slots is not None and c.scalar(c.components(inc.slots)) == best
 
 
+@pytest.mark.parametrize("plant", ["generated", "ties"])
+def test_two_lanes_keep_what_one_lane_keeps(plant: str) -> None:
+    """The rules dealt out to two threads: the incumbent goes through the same schedules, and
+    of equal ones the first rule's wins, as when they run one after the other."""
+    problem = generate_plant(300, 8, seed=5) if plant == "generated" else _tie_plant()
+    c = Compiled(problem)
+    rules = variants(c, makespan_only=False)
+    kept = []
+    for lanes in (1, 2):
+        inc = Incumbent(c, time.monotonic(), None)
+        construct(c, inc, rules[:1], budget_s=10, stop=lambda: False)
+        construct(c, inc, rules[1:], budget_s=60, stop=lambda: False, compiled=True, lanes=lanes)
+        kept.append((inc.slots, inc.source, inc.comps, [value for _, value in inc.history]))
+    assert kept[0] == kept[1]
+    assert (
+        kept[1][0] is not None
+        and verify(problem, Solution("feasible", c.assignments(kept[1][0]), None, None, None)) == []
+    )
+
+
+def test_the_lanes_offer_in_the_rules_order(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The second lane is slow, so its better schedule is found last; it is offered in its
+    rule's turn all the same, and the first lane's later, worse one is not kept."""
+    values = {"r1": 80, "r2": 50, "r3": 60, "r4": 90}  # lanes: r1, r3 and r2, r4
+
+    class Scripted:
+        def __init__(self, c: Compiled) -> None:
+            self.value = -1
+
+        def run(self, rule: str) -> int:
+            if rule in ("r2", "r4"):
+                time.sleep(0.2)
+            self.value = values[rule]
+            return self.value
+
+        def slots(self) -> list[tuple[int, int, int, int]]:
+            return [(0, 0, 0, self.value)]
+
+        def components(self) -> dict[str, int]:
+            return {"makespan": self.value}
+
+    monkeypatch.setattr(construct_module, "CompiledRules", Scripted)
+    c = Compiled(generate_plant(30, 3, seed=1))
+    assert c.problem.objective.weight("makespan") == 1  # the test's premise
+    inc = Incumbent(c, time.monotonic(), None)
+    inc.offer([(0, 0, 0, 100)], "start", {"makespan": 100})
+    construct(c, inc, list(values), budget_s=10, stop=lambda: False, compiled=True, lanes=2)
+    assert [value for _, value in inc.history] == [100, 80, 50]
+    assert inc.source == "dispatch:r2"
+
+
+def test_the_lanes_stop_when_asked() -> None:
+    problem = generate_plant(300, 8, seed=5)
+    c = Compiled(problem)
+    rules = variants(c, makespan_only=False)
+    inc = Incumbent(c, time.monotonic(), None)
+    construct(c, inc, rules[:1], budget_s=10, stop=lambda: False)
+    first = inc.key
+    built: list[str] = []
+    run = CompiledRules.run
+
+    def counted(self: CompiledRules, rule: str) -> int:
+        built.append(rule)
+        return run(self, rule)
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(CompiledRules, "run", counted)
+        construct(c, inc, rules[1:], budget_s=60, stop=lambda: True, compiled=True, lanes=2)
+    assert built == [] and inc.key == first
+
+
 def test_large_plants_run_the_compiled_rules(monkeypatch: pytest.MonkeyPatch) -> None:
     """The size is lowered: a plant of COMPILED_RULES_MIN_OPS operations is slow to solve in
     a test."""
@@ -98,8 +174,10 @@ def test_large_plants_run_the_compiled_rules(monkeypatch: pytest.MonkeyPatch) ->
     assert not built  # below the size: the Python rules
     monkeypatch.setattr(engine, "COMPILED_RULES_MIN_OPS", 300)
     solution = solve(problem, time_limit_s=2, seed=0)
-    # the first in Python, the rest compiled
-    assert built[:2] == variants(Compiled(problem), makespan_only=False)[1:3]
+    # the first in Python, the rest compiled (in two lanes, so in no set order)
+    rules = variants(Compiled(problem), makespan_only=False)
+    assert rules[0] not in built and rules[1] in built
+    assert len(built) == len(set(built)) and set(built) <= set(rules[1:])
     assert solution.first_source.startswith("dispatch:")
     assert verify(problem, solution) == []
 
