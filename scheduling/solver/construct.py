@@ -95,41 +95,34 @@ def construct(
     compiled: bool = False,
     lanes: int = 1,
 ) -> None:
-    """Run the dispatching `rules` (the most promising first) until the budget is spent,
-    offering each schedule to the incumbent. `compiled` runs them in machine code (weighted
-    objectives: the kernel ranks them by the weighted sum), in up to `lanes` threads (the
-    kernel releases the interpreter)."""
+    """Run the dispatching `rules` (the most promising first) until the budget is spent and a
+    schedule exists, offering each schedule to the incumbent. `compiled` runs them in machine
+    code (weighted objectives: the kernel ranks them by the weighted sum), in `lanes` threads
+    (`_compiled_lanes`)."""
     assert not compiled or c.problem.objective.mode == "weighted"
     # the greedy pass keeps every rule but maximum lags, so only then is a check needed
     check = any(op.max_lag is not None for op in c.ops)
-    if compiled and lanes > 1 and len(rules) > 1 and inc.slots is not None and not check:
-        _construct_lanes(c, inc, rules, budget_s=budget_s, stop=stop, lanes=lanes)
+    if compiled:
+        _compiled_lanes(c, inc, rules, budget_s=budget_s, stop=stop, lanes=lanes, check=check)
         return
-    from .verify import verify
-
-    runner = CompiledRules(c) if compiled else None
     t0 = time.monotonic()
     for rule in rules:
         if inc.slots is not None and (time.monotonic() - t0 > budget_s or stop()):
             break
-        if runner is not None:
-            value = runner.run(rule)
-            if value < 0 or (inc.key is not None and value >= inc.key[0]):
-                continue  # no better than the incumbent: no need to read it out
-            slots, comps = runner.slots(), runner.components()
-        else:
-            built = dispatch(c, rule)
-            if built is None:
-                continue
-            slots, comps = built, c.components(built)
-        if check:
-            trial = Solution("feasible", c.assignments(slots), None, None, None)
-            if verify(c.problem, trial):
-                continue  # a maximum lag the greedy pass could not keep
-        inc.offer(slots, f"dispatch:{rule}", comps)
+        slots = dispatch(c, rule)
+        if slots is None or (check and not _keeps_lags(c, slots)):
+            continue
+        inc.offer(slots, f"dispatch:{rule}", c.components(slots))
 
 
-def _construct_lanes(
+def _keeps_lags(c: Compiled, slots: list[Slot]) -> bool:
+    """Whether a greedy schedule keeps every maximum lag (and every other constraint)."""
+    from .verify import verify
+
+    return not verify(c.problem, Solution("feasible", c.assignments(slots), None, None, None))
+
+
+def _compiled_lanes(
     c: Compiled,
     inc: Incumbent,
     rules: list[str],
@@ -137,12 +130,14 @@ def _construct_lanes(
     budget_s: float,
     stop: Callable[[], bool],
     lanes: int,
+    check: bool,
 ) -> None:
-    """The compiled rules dealt out to `lanes` threads in turn (each lane keeps the most
-    promising first). Each lane reads out only the schedules better than its own earlier ones
-    and the incumbent's, and they are offered in the rules' order once all lanes are done: the
-    same schedule wins as when the rules run one after the other (plant-L's 31 compiled
-    variants: 1.65 s in one lane, 0.89 s in two)."""
+    """The compiled rules dealt out to `lanes` threads in turn (the kernel releases the
+    interpreter; each lane keeps the most promising first, and the first runs in the caller's
+    thread). A lane reads out only the schedules better than its own earlier ones and the
+    incumbent's, and they are offered in the rules' order once every lane is done: the same
+    schedule wins as when the rules run one after the other (plant-L's 31 compiled variants:
+    1.65 s in one lane, 0.89 s in two)."""
     t0 = time.monotonic()
     start = inc.key[0] if inc.key is not None else None
     found: list[tuple[int, str, list[Slot], dict[str, int]]] = []
@@ -153,13 +148,16 @@ def _construct_lanes(
             runner = CompiledRules(c)
             best = start
             for i in range(k, len(rules), lanes):
-                if time.monotonic() - t0 > budget_s or stop():
+                if best is not None and (time.monotonic() - t0 > budget_s or stop()):
                     return
                 value = runner.run(rules[i])
                 if value < 0 or (best is not None and value >= best):
-                    continue
+                    continue  # no better: no need to read it out
+                slots = runner.slots()
+                if check and not _keeps_lags(c, slots):
+                    continue  # a maximum lag the greedy pass could not keep
                 best = value
-                found.append((i, rules[i], runner.slots(), runner.components()))
+                found.append((i, rules[i], slots, runner.components()))
         except BaseException as error:  # re-raised in the caller's thread
             failure.append(error)
 
