@@ -51,6 +51,14 @@ STRONG_PROPAGATION: dict[str, object] = {"use_strong_propagation_in_disjunctive"
 # proven, in 3.7 s). Flexible shops gain from the search's machine moves at any size: 20 s,
 # Brandimarte mk06 (150 operations) 62 with CP-SAT alone (the textbook model: 59) against 58
 # raced, mk10 (240) 228 against 198 (best known 193); mk01-mk05 are still proven in 30 s.
+# Above RACE_MIN_OPS, shops without alternative machines run one search per worker and no
+# CP-SAT (session 12, 20 s, 2 workers, seeds 0 and 1, on abz7, abz8, la29, swv06, swv11, ta11,
+# ta21, ta31, ta41 and yn1, unseen: 1.21% and 1.41% above their best known values raced, 0.91%
+# and 1.16% with two searches, only abz7 on seed 1 worse, 669 against 665; ta15, ta25, ta45,
+# yn3 level or better, ta51, ta61, ta71 and swv16 at their optimum either way):
+# CP-SAT proves none of them in the time, and the search's outcome varies so much from seed to
+# seed that a second one pays more than CP-SAT's share. Flexible shops keep CP-SAT, whose
+# machine choices and proofs count there (mk01-mk05 lost their proofs without it).
 RACE_MIN_OPS = 250
 RACE_JOBS_PER_MACHINE = 2
 # Plants that go to LNS run the compiled walk beside it (plantsearch.py).
@@ -161,8 +169,16 @@ def solve(
             return _solve_full(c, inc, deadline, workers, seed, st, hint=full)
 
         whole = full or unhinted
+        alone = not shop.flexible and len(c.ops) > RACE_MIN_OPS and workers >= 2
         proven = race(
-            c, inc, shop, deadline=deadline, seed=seed, stop=stop, cpsat=cpsat if whole else None
+            c,
+            inc,
+            shop,
+            deadline=deadline,
+            seed=seed,
+            stop=stop,
+            cpsat=cpsat if whole and not alone else None,
+            searches=workers if alone else 1,
         )
     elif not stop():
         if full or unhinted or inc.slots is None:

@@ -7,6 +7,8 @@ machine-load bound of a 100 x 20 Taillard-style shop within two seconds, where C
 above it after 30 s), and CP-SAT is ahead on small square ones, which it can prove. Both run
 at once: the search in a thread (CP-SAT releases the interpreter while it solves), each taking
 up the other's better schedules, until one proves the best schedule optimal or time is up.
+On larger square shops without alternative machines CP-SAT adds nothing in the time, and two
+searches, one per core, take its place.
 """
 
 from __future__ import annotations
@@ -19,6 +21,9 @@ from .compiled import Compiled, Slot
 from .incumbent import Incumbent
 from .model import COMPONENTS
 from .tabu import Shop, tabu_search
+
+# The searches' seeds: seed, seed + SEED_STRIDE, ...
+SEED_STRIDE = 7919
 
 
 def as_shop(c: Compiled) -> Shop | None:
@@ -68,32 +73,42 @@ def race(
     seed: int,
     stop: Callable[[], bool],
     cpsat: Callable[[Callable[[], bool]], bool] | None,
+    searches: int = 1,
 ) -> bool:
-    """Tabu search beside `cpsat(stop)` (None: the search alone); True when proven optimal."""
+    """`searches` tabu searches beside `cpsat(stop)` (None: the searches alone); True when
+    proven optimal.
+
+    The searches start from the incumbent with different seeds and go their own ways: each
+    takes up CP-SAT's better schedules, not the other's (taking up the other's best after 3 s
+    without a new one of its own was worse, 1.01% / 1.20% above the best known values of ten
+    medium shops against 0.91% / 1.16%).
+    """
     assert inc.slots is not None
+    start = c.sequences(inc.slots)
     cp_done = threading.Event()
-    seen = [inc.key]
     failure: list[BaseException] = []
 
-    def incoming() -> tuple[int, list[list[int]]] | None:
-        with inc.lock:
-            if inc.key == seen[0] or inc.slots is None or inc.source == "tabu":
-                return None
-            seen[0] = inc.key
-            return inc.comps["makespan"], c.sequences(inc.slots)
+    def search(k: int) -> None:
+        seen = [inc.key]
 
-    def improved(makespan: int, starts: list[int], machines: list[int]) -> None:
-        with inc.lock:
-            if inc.offer(slots_of(c, starts, machines), "tabu"):
+        def incoming() -> tuple[int, list[list[int]]] | None:
+            with inc.lock:
+                if inc.key == seen[0] or inc.slots is None or inc.source == "tabu":
+                    return None
                 seen[0] = inc.key
+                return inc.comps["makespan"], c.sequences(inc.slots)
 
-    def search() -> None:
+        def improved(makespan: int, starts: list[int], machines: list[int]) -> None:
+            with inc.lock:
+                if inc.offer(slots_of(c, starts, machines), "tabu"):
+                    seen[0] = inc.key
+
         try:
             tabu_search(
                 shop,
-                c.sequences(inc.slots or []),
+                start,
                 deadline=deadline,
-                seed=seed,
+                seed=seed + SEED_STRIDE * k,
                 on_improvement=improved,
                 should_stop=lambda: stop() or cp_done.is_set() or inc.reached_bound(),
                 incoming=incoming,
@@ -101,16 +116,21 @@ def race(
         except BaseException as error:  # re-raised in the caller's thread
             failure.append(error)
 
-    thread = threading.Thread(target=search, name="takt-tabu", daemon=True)
-    thread.start()
+    threads = [
+        threading.Thread(target=search, args=(k,), name=f"takt-tabu-{k}", daemon=True)
+        for k in range(max(1, searches))
+    ]
+    for thread in threads:
+        thread.start()
     proven = False
     try:
         if cpsat is not None:
             proven = cpsat(lambda: stop() or inc.reached_bound() or bool(failure))
     finally:
         if cpsat is not None:
-            cp_done.set()  # the search alone runs to the deadline
-        thread.join()
+            cp_done.set()  # the searches alone run to the deadline
+        for thread in threads:
+            thread.join()
     if failure:
         raise failure[0]
     return proven or inc.reached_bound()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import random
 import time
+from typing import Any
 
 import pytest
 
@@ -13,7 +14,7 @@ from scheduling.solver.compiled import Compiled
 from scheduling.solver.dispatch import dispatch
 from scheduling.solver.generate import generate_fjsp, generate_jsp
 from scheduling.solver.jobshop import as_shop, slots_of
-from scheduling.solver.tabu import Shop, tabu_search, tenure
+from scheduling.solver.tabu import Shop, TabuResult, tabu_search, tenure
 from scheduling.solver.tabu_kernel import (
     EST,
     apply,
@@ -169,15 +170,42 @@ def test_a_stop_request_ends_the_race_at_once_with_the_best_schedule_so_far() ->
     assert verify(problem, solution) == []
 
 
-def test_a_failure_in_the_search_thread_reaches_the_caller(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(
+    "problem",
+    [generate_jsp(30, 20, 6), generate_fjsp(60, 10, 3)],
+    ids=["two-searches", "search-and-cpsat"],
+)
+def test_a_failure_in_a_search_thread_reaches_the_caller(
+    monkeypatch: pytest.MonkeyPatch, problem: Problem
+) -> None:
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("search failed")
 
     monkeypatch.setattr("scheduling.solver.jobshop.tabu_search", broken)
     started = time.monotonic()
     with pytest.raises(RuntimeError, match="search failed"):
-        solve(generate_jsp(30, 20, 6), time_limit_s=30)
-    assert time.monotonic() - started < 5  # CP-SAT was stopped too
+        solve(problem, time_limit_s=30)
+    assert time.monotonic() - started < 5  # CP-SAT, where it ran, was stopped too
+
+
+def test_two_searches_start_alike_and_go_their_own_ways(monkeypatch: pytest.MonkeyPatch) -> None:
+    from scheduling.solver import jobshop
+
+    calls: list[tuple[int, list[list[int]], int]] = []
+    searched = jobshop.tabu_search
+
+    def recording(shop: Shop, sequences: list[list[int]], **kwargs: Any) -> TabuResult:
+        result = searched(shop, sequences, **kwargs)
+        calls.append((kwargs["seed"], sequences, result.makespan))
+        return result
+
+    monkeypatch.setattr("scheduling.solver.jobshop.tabu_search", recording)
+    problem = generate_jsp(20, 15, 2)
+    solution = solve(problem, time_limit_s=3, seed=5)
+    assert sorted(seed for seed, _, _ in calls) == [5, 5 + jobshop.SEED_STRIDE]
+    assert calls[0][1] == calls[1][1]  # the same start
+    assert solution.objective == min(makespan for _, _, makespan in calls)
+    assert verify(problem, solution) == []
 
 
 @pytest.mark.parametrize("seed", range(4))
@@ -194,30 +222,37 @@ def test_the_makespan_floor_of_a_flexible_shop_counts_all_its_work_and_stays_bel
 
 
 @pytest.mark.parametrize(
-    ("problem", "raced"),
+    ("problem", "workers", "raced"),
     [
-        (generate_jsp(15, 15, 1), False),  # CP-SAT with strong propagation proves these
-        (generate_jsp(20, 15, 1), True),  # from beyond 15 x 15 it proves none
+        (generate_jsp(15, 15, 1), 2, None),  # CP-SAT with strong propagation proves these
+        # from beyond 15 x 15 it proves none in the time: one search per worker instead
+        (generate_jsp(20, 15, 1), 2, (2, False)),
+        (generate_jsp(20, 15, 1), 1, (1, True)),
         # square and small, but with alternative machines: the search's machine moves count
-        # (Brandimarte mk10, 240 operations: 228 with CP-SAT alone, 198 raced)
-        (generate_fjsp(10, 10, 1, ops_per_job=5), True),
+        # (Brandimarte mk10, 240 operations: 228 with CP-SAT alone, 198 raced), and CP-SAT's
+        # machine choices and proofs too, at any size
+        (generate_fjsp(10, 10, 1, ops_per_job=5), 2, (1, True)),
+        (generate_fjsp(40, 10, 1, ops_per_job=8), 2, (1, True)),
     ],
-    ids=["jsp-15x15", "jsp-20x15", "fjsp-10x10"],
+    ids=["jsp-15x15", "jsp-20x15", "jsp-20x15-one-worker", "fjsp-10x10", "fjsp-40x10"],
 )
 def test_which_plain_shops_race_the_search(
-    monkeypatch: pytest.MonkeyPatch, problem: Problem, raced: bool
+    monkeypatch: pytest.MonkeyPatch,
+    problem: Problem,
+    workers: int,
+    raced: tuple[int, bool] | None,
 ) -> None:
-    calls: list[int] = []
+    calls: list[tuple[int, int, bool]] = []
 
-    def recording_race(c: Compiled, *args: object, **kwargs: object) -> bool:
-        calls.append(len(c.ops))
+    def recording_race(c: Compiled, *args: object, **kwargs: Any) -> bool:
+        calls.append((len(c.ops), kwargs.get("searches", 1), kwargs["cpsat"] is not None))
         return False
 
     monkeypatch.setattr("scheduling.solver.engine.race", recording_race)
-    solution = solve(problem, time_limit_s=1)
+    solution = solve(problem, time_limit_s=1, workers=workers)
     assert solution.objective is not None
     ops = sum(len(j.operations) for j in problem.jobs)
-    assert calls == ([ops] if raced else [])
+    assert calls == ([] if raced is None else [(ops, *raced)])
 
 
 @pytest.mark.parametrize(
