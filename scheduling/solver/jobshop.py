@@ -74,6 +74,7 @@ def race(
     stop: Callable[[], bool],
     cpsat: Callable[[Callable[[], bool]], bool] | None,
     searches: int = 1,
+    fresh_after_s: float | None = None,
 ) -> bool:
     """`searches` tabu searches beside `cpsat(stop)` (None: the searches alone); True when
     proven optimal.
@@ -81,7 +82,7 @@ def race(
     The searches start from the incumbent with different seeds and go their own ways: each
     takes up CP-SAT's better schedules, not the other's (taking up the other's best after 3 s
     without a new one of its own was worse, 1.01% / 1.20% above the best known values of ten
-    medium shops against 0.91% / 1.16%).
+    medium shops against 0.91% / 1.16%). `fresh_after_s`: see `tabu_search`.
     """
     assert inc.slots is not None
     start = c.sequences(inc.slots)
@@ -112,6 +113,7 @@ def race(
                 on_improvement=improved,
                 should_stop=lambda: stop() or cp_done.is_set() or inc.reached_bound(),
                 incoming=incoming,
+                fresh_after_s=fresh_after_s,
             )
         except BaseException as error:  # re-raised in the caller's thread
             failure.append(error)

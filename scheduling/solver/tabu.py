@@ -10,7 +10,8 @@ cycle. In a flexible shop a critical operation may also go to another of its mac
 move is scored by the longest path through the moved run, with the heads and tails outside it
 taken as they were (an estimate, O(run)); the best move that is not tabu is made, or a tabu
 one that would beat the best schedule, and the order it reversed stays tabu for a randomised
-tenure. When the best stops improving, the search goes back to it and perturbs it.
+tenure. When the best stops improving, the search goes back to it and perturbs it; where it is
+asked to, it also starts afresh from the given schedule after a while without a better one.
 
 The iterations run compiled (`tabu_kernel.py`) and release the interpreter, so the search
 runs beside CP-SAT's callbacks. `tabu_search` drives them in slices of a few milliseconds,
@@ -22,6 +23,9 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+
+# The seeds of fresh runs: seed, seed + FRESH_SEED_STRIDE, ...
+FRESH_SEED_STRIDE = 104_729
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +49,7 @@ class TabuResult:
     starts: list[int]
     machines: list[int]  # per operation
     iterations: int
+    runs: int = 1  # fresh starts from the given sequences (fresh_after_s)
 
 
 def tenure(shop: Shop) -> tuple[int, int]:
@@ -77,6 +82,7 @@ def tabu_search(
     incoming: Callable[[], tuple[int, list[list[int]]] | None] | None = None,
     report_every_s: float = 0.2,
     max_iterations: int | None = None,
+    fresh_after_s: float | None = None,
 ) -> TabuResult:
     """Improve `sequences` (per machine, operation indexes) until `deadline` (monotonic).
 
@@ -85,6 +91,10 @@ def tabu_search(
     may hand over a schedule found elsewhere (makespan, sequences); a better one than the
     search's own best is taken up. Stops at the deadline, when `should_stop()`, after
     `max_iterations`, or when no move is left (the critical path is one job's chain: optimal).
+
+    With `fresh_after_s`, a run whose best has not improved for that long, nor for as long as
+    the run took to reach it, ends, and a new one starts from `sequences` with the next seed
+    (`seed + FRESH_SEED_STRIDE`, ...); the best of all runs is kept and reported.
     """
     # Numba (and the compiled search) load only when a shop is searched, not with the solver.
     from .tabu_kernel import (
@@ -107,44 +117,65 @@ def tabu_search(
     tenure_lo, tenure_hi = tenure(shop)
     n = len(shop.modes)
     patience = max(10_000, 10 * n)
-    reported = int(g.sc[BEST])
+    best = int(g.sc[BEST])  # the best of all runs, and its schedule
+    best_starts, best_machines = g.op[BEST_R, :-1].copy(), g.op[BEST_MACH, :-1].copy()
+    reported = best
     last_report = time.monotonic()
+    run_started = run_best_at = last_report
+    runs = 1
     chunk = 8
 
     def report() -> None:
         nonlocal reported, last_report
-        best = int(g.sc[BEST])
         if on_improvement is not None and best < reported:
-            on_improvement(best, g.op[BEST_R, :-1].tolist(), g.op[BEST_MACH, :-1].tolist())
+            on_improvement(best, best_starts.tolist(), best_machines.tolist())
         reported = best
         last_report = time.monotonic()
 
-    while g.sc[BEST] > 0 and not g.sc[DONE]:
+    while best > 0 and not g.sc[DONE]:
         now = time.monotonic()
         if now >= deadline or (should_stop is not None and should_stop()):
             break
-        if g.sc[BEST] < reported and now - last_report >= report_every_s:
+        if best < reported and now - last_report >= report_every_s:
             report()
         offer = incoming() if incoming is not None else None
-        if offer is not None and offer[0] < g.sc[BEST]:
+        if offer is not None and offer[0] < best:
             load(g, offer[1])
             if begin(g) < 0:
                 raise ValueError("an incoming schedule contradicts the routings (a cycle)")
-            reported = int(g.sc[BEST])
+            best = reported = int(g.sc[BEST])
+            best_starts, best_machines = g.op[BEST_R, :-1].copy(), g.op[BEST_MACH, :-1].copy()
+            run_best_at = now
+        elif fresh_after_s is not None and now - run_best_at > max(
+            fresh_after_s, run_best_at - run_started
+        ):
+            load(g, sequences)
+            begin(g)
+            seed_random(seed + FRESH_SEED_STRIDE * runs)
+            runs += 1
+            run_started = run_best_at = now
         count = chunk
         if max_iterations is not None:
             count = min(count, max_iterations - int(g.sc[IT]))
             if count <= 0:
                 break
+        run_best = int(g.sc[BEST])
         started = time.perf_counter()
         iterate(g, count, patience, tenure_lo, tenure_hi)
         spent = time.perf_counter() - started
+        if g.sc[BEST] < run_best:
+            run_best_at = time.monotonic()
+            if g.sc[BEST] < best:
+                best = int(g.sc[BEST])
+                best_starts = g.op[BEST_R, :-1].copy()
+                best_machines = g.op[BEST_MACH, :-1].copy()
         # slices of about 5 ms: the stop signal and incoming schedules are seen at once
         chunk = max(1, min(4 * chunk, int(chunk * 0.005 / max(spent, 1e-6))))
     report()
     return TabuResult(
-        makespan=int(g.sc[BEST]),
-        starts=g.op[BEST_R, :-1].tolist(),
-        machines=g.op[BEST_MACH, :-1].tolist(),
+        makespan=best,
+        starts=best_starts.tolist(),
+        machines=best_machines.tolist(),
         iterations=int(g.sc[IT]),
+        runs=runs,
     )

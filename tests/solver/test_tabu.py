@@ -124,6 +124,27 @@ def test_releases_and_routing_setups_are_kept() -> None:
     assert result.makespan == _optimum(problem)
 
 
+def test_fresh_runs_start_again_and_the_best_of_all_runs_is_kept() -> None:
+    problem = generate_jsp(20, 15, 3)
+    c = Compiled(problem)
+    start = _start(c)
+    reported: list[int] = []
+    result = tabu_search(
+        _shop(c),
+        start,
+        deadline=time.monotonic() + 2.0,
+        on_improvement=lambda makespan, starts, machines: reported.append(makespan),
+        report_every_s=0.0,
+        fresh_after_s=0.0,  # a run ends once idle for as long as it took to reach its best
+    )
+    assert result.runs > 1
+    assert reported and all(a > b for a, b in itertools.pairwise(reported))
+    assert result.makespan == reported[-1]
+    schedule = slots_of(c, result.starts, result.machines)
+    assert max(end for _, _, _, end in schedule) == result.makespan
+    assert verify(problem, Solution("feasible", c.assignments(schedule), None, None, None)) == []
+
+
 def test_only_plain_job_shops_that_minimise_the_makespan_are_raced() -> None:
     assert as_shop(Compiled(generate_jsp(5, 3, 0))) is not None
     flexible = as_shop(Compiled(generate_fjsp(5, 3, 0)))
