@@ -154,3 +154,45 @@ def _srpt_completions(mi: MachineInfo, work: list[tuple[int, int]]) -> list[int]
             now += left
             done.append(to_clock(now))
     return done
+
+
+def makespan_bound(c: Compiled) -> int:
+    """A makespan floor from each machine that never stops: the steps only it can run, each
+    with its head (earliest start of its block) and tail (the least time its order still needs
+    after it), scheduled preemptively by largest tail first (Jackson's preemptive schedule,
+    which minimises the largest completion plus tail over all preemptive schedules, so over
+    all real ones too). 0 where no machine qualifies."""
+    starts, _ = earliest_processing(c)
+    tails = _tails(c)
+    steps: list[list[tuple[int, int, int]]] = [[] for _ in c.machines]
+    for o, op in enumerate(c.ops):
+        if len(op.modes) == 1 and o not in c.fixed:
+            m, duration, setup = op.modes[0]
+            steps[m].append((max(0, starts[o] - setup), setup + duration, tails[o]))
+    return max(
+        (_jackson(work) for m, work in enumerate(steps) if c.machines[m].always and work),
+        default=0,
+    )
+
+
+def _jackson(work: list[tuple[int, int, int]]) -> int:
+    """max(completion + tail) of the preemptive largest-tail-first schedule of (head, length,
+    tail) steps on one machine."""
+    arrivals = sorted(work)
+    heap: list[tuple[int, int]] = []  # (-tail, length left)
+    now = value = i = 0
+    while i < len(arrivals) or heap:
+        if not heap:
+            now = max(now, arrivals[i][0])
+        while i < len(arrivals) and arrivals[i][0] <= now:
+            heapq.heappush(heap, (-arrivals[i][2], arrivals[i][1]))
+            i += 1
+        neg_tail, left = heapq.heappop(heap)
+        nxt = arrivals[i][0] if i < len(arrivals) else None
+        if nxt is not None and now + left > nxt:
+            heapq.heappush(heap, (neg_tail, left - (nxt - now)))
+            now = nxt
+        else:
+            now += left
+            value = max(value, now - neg_tail)
+    return value

@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Collection, Mapping
 
-from .bounds import earliest_processing, tardiness_bound
+from .bounds import earliest_processing, makespan_bound, tardiness_bound
 from .compiled import Compiled, Slot
 from .construct import construct
 from .cpmodel import LinExpr, SubModel
@@ -271,6 +271,7 @@ def simple_bound(c: Compiled) -> int:
         # all the work, each step at its quickest, spread evenly over machines that never stop
         work = sum(min((d + s for _, d, s in op.modes), default=0) for op in c.ops)
         ms = max(ms, -(-work // len(c.machines)))
+    ms = max(ms, makespan_bound(c))
     tard = tardiness_bound(c) if obj.weighted_tardiness else 0
     return obj.weighted_tardiness * tard + obj.makespan * ms
 

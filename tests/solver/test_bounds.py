@@ -1,14 +1,18 @@
-"""Lower bounds on weighted tardiness: never above a proven optimum, and not trivially zero."""
+"""Lower bounds on weighted tardiness and makespan: never above a proven optimum, and not
+trivially zero."""
 
 from __future__ import annotations
 
 import random
 
-from scheduling.solver import Objective, OvertimeWindow, Problem, Window, solve, verify
-from scheduling.solver.bounds import tardiness_bound
-from scheduling.solver.compiled import Compiled
+import pytest
 
-from .builders import job, machine, op
+from scheduling.solver import Objective, OvertimeWindow, Problem, Window, solve, verify
+from scheduling.solver.bounds import makespan_bound, tardiness_bound
+from scheduling.solver.compiled import Compiled
+from scheduling.solver.generate import generate_fjsp, generate_jsp
+
+from .builders import MAKESPAN, job, machine, op
 
 TARDINESS_ONLY = Objective(
     weighted_tardiness=1, makespan=0, setup_time=0, overtime_cost=0, deviation=0
@@ -92,3 +96,28 @@ def test_the_bound_takes_the_earliest_end_over_machines_not_the_earliest_start()
     )
     assert tardiness_bound(Compiled(problem)) == 0
     assert solve(problem, time_limit_s=5).components["weighted_tardiness"] == 0
+
+
+def test_the_makespan_bound_counts_heads_and_tails_around_a_shared_machine() -> None:
+    # Both orders reach M0 at 10 and need 10 more after it: M0 cannot finish both before 20,
+    # so nothing ends before 30, where the orders alone (25) and the loads (10) say less.
+    problem = Problem(
+        horizon=200,
+        machines=tuple(machine(f"M{m}") for m in range(5)),
+        jobs=(
+            job("A", op("a1", ("M1", 10)), op("a2", ("M0", 5)), op("a3", ("M2", 10))),
+            job("B", op("b1", ("M3", 10)), op("b2", ("M0", 5)), op("b3", ("M4", 10))),
+        ),
+        objective=MAKESPAN,
+    )
+    assert makespan_bound(Compiled(problem)) == 30
+    solution = solve(problem, time_limit_s=5)
+    assert solution.status == "optimal" and solution.objective == solution.bound == 30
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_makespan_bound_never_exceeds_a_proven_optimum(seed: int) -> None:
+    for problem in (generate_jsp(5, 4, seed), generate_fjsp(5, 3, seed, ops_per_job=4)):
+        solution = solve(problem, time_limit_s=20, strategy="full")
+        assert solution.status == "optimal" and solution.objective is not None
+        assert 0 < makespan_bound(Compiled(problem)) <= solution.objective
