@@ -63,8 +63,8 @@ RACE_MIN_OPS = 250
 RACE_JOBS_PER_MACHINE = 2
 # There each search also starts afresh from the construction (with another seed) once its best
 # has not improved for FRESH_AFTER_S seconds, nor for as long as it took to reach it. Same ten
-# shops and seeds: 0.85% and 0.87% (a fixed 1.5 s: 1.02% and 0.97%; 3 s: 0.85% and 0.97%; 6 s:
-# 0.82% and 0.96%), against 0.91% and 1.16% without.
+# shops and seeds: 0.82% and 0.89% (after a fixed 1.5 s: 1.02% and 0.97%; 3 s: 0.85% and 0.97%;
+# 6 s: 0.82% and 0.96%), against 0.91% and 1.16% without.
 FRESH_AFTER_S = 3.0
 # Plants that go to LNS run the compiled walk beside it (plantsearch.py).
 WALK = True

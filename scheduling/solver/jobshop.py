@@ -7,8 +7,8 @@ machine-load bound of a 100 x 20 Taillard-style shop within two seconds, where C
 above it after 30 s), and CP-SAT is ahead on small square ones, which it can prove. Both run
 at once: the search in a thread (CP-SAT releases the interpreter while it solves), each taking
 up the other's better schedules, until one proves the best schedule optimal or time is up.
-On larger square shops without alternative machines CP-SAT adds nothing in the time, and two
-searches, one per core, take its place.
+On shops of more than 250 operations without alternative machines CP-SAT adds nothing in the
+time, and one search per core takes its place, each starting fresh runs when it stalls.
 """
 
 from __future__ import annotations
