@@ -162,6 +162,8 @@ def makespan_bound(c: Compiled) -> int:
     after it), scheduled preemptively by largest tail first (Jackson's preemptive schedule,
     which minimises the largest completion plus tail over all preemptive schedules, so over
     all real ones too). 0 where no machine qualifies."""
+    if not any(mi.always for mi in c.machines):
+        return 0  # plants with calendars: not worth the earliest starts (40 ms on plant-L)
     starts, _ = earliest_processing(c)
     tails = _tails(c)
     steps: list[list[tuple[int, int, int]]] = [[] for _ in c.machines]
