@@ -9,7 +9,7 @@ the searches start from the best of them seconds in instead of half a minute.
 
 from __future__ import annotations
 
-import threading
+import functools
 import time
 from collections.abc import Callable
 
@@ -20,6 +20,7 @@ from .dispatch import atcs_scales, dispatch, machines_after_fixed, rule_parts
 from .incumbent import Incumbent
 from .model import COMPONENTS, Solution
 from .plantsearch import plant_arrays, sched_arrays, slots_of
+from .threads import beside
 
 
 class CompiledRules:
@@ -141,35 +142,23 @@ def _compiled_lanes(
     t0 = time.monotonic()
     start = inc.key[0] if inc.key is not None else None
     found: list[tuple[int, str, list[Slot], dict[str, int]]] = []
-    failure: list[BaseException] = []
 
     def lane(k: int) -> None:
-        try:
-            runner = CompiledRules(c)
-            best = start
-            for i in range(k, len(rules), lanes):
-                if best is not None and (time.monotonic() - t0 > budget_s or stop()):
-                    return
-                value = runner.run(rules[i])
-                if value < 0 or (best is not None and value >= best):
-                    continue  # no better: no need to read it out
-                slots = runner.slots()
-                if check and not _keeps_lags(c, slots):
-                    continue  # a maximum lag the greedy pass could not keep
-                best = value
-                found.append((i, rules[i], slots, runner.components()))
-        except BaseException as error:  # re-raised in the caller's thread
-            failure.append(error)
+        runner = CompiledRules(c)
+        best = start
+        for i in range(k, len(rules), lanes):
+            if best is not None and (time.monotonic() - t0 > budget_s or stop()):
+                return
+            value = runner.run(rules[i])
+            if value < 0 or (best is not None and value >= best):
+                continue  # no better: no need to read it out
+            slots = runner.slots()
+            if check and not _keeps_lags(c, slots):
+                continue  # a maximum lag the greedy pass could not keep
+            best = value
+            found.append((i, rules[i], slots, runner.components()))
 
-    threads = [
-        threading.Thread(target=lane, args=(k,), name=f"takt-rules-{k}") for k in range(1, lanes)
-    ]
-    for t in threads:
-        t.start()
-    lane(0)
-    for t in threads:
-        t.join()
-    if failure:
-        raise failure[0]
+    others = [functools.partial(lane, k) for k in range(1, lanes)]
+    beside("takt-rules", others, lambda failed: lane(0))
     for _, rule, slots, comps in sorted(found, key=lambda f: f[0]):
         inc.offer(slots, f"dispatch:{rule}", comps)

@@ -13,6 +13,7 @@ time, and one search per core takes its place, each starting fresh runs when it 
 
 from __future__ import annotations
 
+import functools
 import itertools
 import threading
 from collections.abc import Callable
@@ -21,6 +22,7 @@ from .compiled import Compiled, Slot
 from .incumbent import Incumbent
 from .model import COMPONENTS
 from .tabu import Shop, tabu_search
+from .threads import beside
 
 # The searches' seeds: seed, seed + SEED_STRIDE, ...
 SEED_STRIDE = 7919
@@ -87,7 +89,6 @@ def race(
     assert inc.slots is not None
     start = c.sequences(inc.slots)
     cp_done = threading.Event()
-    failure: list[BaseException] = []
 
     def search(k: int) -> None:
         seen = [inc.key]
@@ -104,35 +105,25 @@ def race(
                 if inc.offer(slots_of(c, starts, machines), "tabu"):
                     seen[0] = inc.key
 
-        try:
-            tabu_search(
-                shop,
-                start,
-                deadline=deadline,
-                seed=seed + SEED_STRIDE * k,
-                on_improvement=improved,
-                should_stop=lambda: stop() or cp_done.is_set() or inc.reached_bound(),
-                incoming=incoming,
-                fresh_after_s=fresh_after_s,
-            )
-        except BaseException as error:  # re-raised in the caller's thread
-            failure.append(error)
+        tabu_search(
+            shop,
+            start,
+            deadline=deadline,
+            seed=seed + SEED_STRIDE * k,
+            on_improvement=improved,
+            should_stop=lambda: stop() or cp_done.is_set() or inc.reached_bound(),
+            incoming=incoming,
+            fresh_after_s=fresh_after_s,
+        )
 
-    threads = [
-        threading.Thread(target=search, args=(k,), name=f"takt-tabu-{k}", daemon=True)
-        for k in range(max(1, searches))
-    ]
-    for thread in threads:
-        thread.start()
-    proven = False
-    try:
-        if cpsat is not None:
-            proven = cpsat(lambda: stop() or inc.reached_bound() or bool(failure))
-    finally:
-        if cpsat is not None:
-            cp_done.set()  # the searches alone run to the deadline
-        for thread in threads:
-            thread.join()
-    if failure:
-        raise failure[0]
+    def main(failed: Callable[[], bool]) -> bool:
+        if cpsat is None:
+            return False  # the searches alone run to the deadline
+        try:
+            return cpsat(lambda: stop() or inc.reached_bound() or failed())
+        finally:
+            cp_done.set()
+
+    searchers = [functools.partial(search, k) for k in range(max(1, searches))]
+    proven = beside("takt-tabu", searchers, main)
     return proven or inc.reached_bound()

@@ -34,6 +34,7 @@ from .compiled import Compiled, Slot
 from .incumbent import Incumbent
 from .model import COMPONENTS
 from .release import used_pieces
+from .threads import beside
 
 if TYPE_CHECKING:
     from .plant_kernel import Plant, Sched
@@ -233,32 +234,26 @@ def walk_beside(
     `inc`; the walk does not take up schedules offered as one of `ignore` (`near`: as
     `walk`)."""
     assert inc.slots is not None
-    failure: list[BaseException] = []
     done = threading.Event()
 
     def search() -> None:
-        try:
-            walk(
-                c,
-                inc,
-                deadline=deadline,
-                seed=seed,
-                stop=lambda: stop() or done.is_set(),
-                ignore=ignore,
-                near=near,
-            )
-        except BaseException as error:  # re-raised in the caller's thread
-            failure.append(error)
+        walk(
+            c,
+            inc,
+            deadline=deadline,
+            seed=seed,
+            stop=lambda: stop() or done.is_set(),
+            ignore=ignore,
+            near=near,
+        )
 
-    thread = threading.Thread(target=search, name="takt-walk", daemon=True)
-    thread.start()
-    try:
-        other(lambda: stop() or bool(failure))
-    finally:
-        done.set()
-        thread.join()
-    if failure:
-        raise failure[0]
+    def main(failed: Callable[[], bool]) -> None:
+        try:
+            other(lambda: stop() or failed())
+        finally:
+            done.set()
+
+    beside("takt-walk", [search], main)
 
 
 def _offer(walker: Walker, inc: Incumbent, source: str) -> None:
