@@ -352,3 +352,22 @@ def test_the_dispatch_page_and_api_cost_a_fixed_number_of_queries(
         with django_assert_num_queries(7):
             body = client.get(reverse("api-dispatch") + f"?plant=NW1&machine={code}").json()
         assert len(body["operations"]) == counts[code]
+
+
+def test_a_finished_run_says_in_words_what_its_gap_means(  # type: ignore[no-untyped-def]
+    client, nw1_manager, solved_run
+) -> None:
+    client.force_login(nw1_manager)
+    url = reverse("scheduling:run-detail", args=[solved_run.pk])
+    for gap, bound, says in [
+        (0.0, 9312, "This schedule is optimal for the chosen objective."),
+        (0.92, 740, "At most 92 % of this objective could still be saved"),
+        (0.004, 9275, "At most 1 % of this objective could still be saved"),
+        (1.0, 0, "how far this is from the best possible is unknown"),
+    ]:
+        ScheduleRun.objects.filter(pk=solved_run.pk).update(
+            gap=gap, bound=bound, best_objective=9312
+        )
+        page = client.get(url).content.decode()
+        assert says in page
+        assert (f"proven bound, {bound}." in page) == (0 < gap < 0.99)
