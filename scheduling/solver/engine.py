@@ -261,7 +261,7 @@ def _plant_search(
 def simple_bound(c: Compiled) -> int:
     """A cheap lower bound on the weighted objective (tardiness and makespan floors)."""
     obj = c.problem.objective
-    _, ends = earliest_processing(c)
+    starts, ends = earliest_processing(c)
     load = [0] * len(c.machines)
     for op in c.ops:
         if len(op.modes) == 1:
@@ -271,7 +271,7 @@ def simple_bound(c: Compiled) -> int:
         # all the work, each step at its quickest, spread evenly over machines that never stop
         work = sum(min((d + s for _, d, s in op.modes), default=0) for op in c.ops)
         ms = max(ms, -(-work // len(c.machines)))
-    ms = max(ms, makespan_bound(c))
+    ms = max(ms, makespan_bound(c, starts))
     tard = tardiness_bound(c) if obj.weighted_tardiness else 0
     return obj.weighted_tardiness * tard + obj.makespan * ms
 
