@@ -6,9 +6,11 @@ import datetime as dt
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import DatabaseError, transaction
 from django.db.models import F, QuerySet
@@ -21,6 +23,7 @@ from scheduling.locks import lock_runs
 from scheduling.models import ScheduleRun
 from scheduling.run_settings import RunSettings
 from scheduling.solver import Problem, Progress, Solution, solve
+from scheduling.solver.threads import beside
 
 log = logging.getLogger(__name__)
 Status = ScheduleRun.Status
@@ -40,9 +43,12 @@ def claim_run(*, run_id: int, attempt: int, worker: str) -> bool:
 class RunMonitor:
     """Carries progress from the solver to the run row, and the stop signal back.
 
-    Writes are throttled and conditional on (pk, attempt, running), so a worker that lost its
-    run (swept and re-queued) stops at the next heartbeat instead of writing over a newer one.
-    Called from the solver's threads: each uses its own database connection.
+    The solver's threads only hand their news over (`on_progress`) and read the stop flag
+    (`should_stop`); the database is written by `pump()`, in the worker's own thread, once a
+    heartbeat. So a solve holds one database connection whatever threads the solver runs, and
+    sees the run row as the worker does (in a test's transaction too). Writes are conditional
+    on (pk, attempt, running): a worker that lost its run (swept and re-queued) stops at the
+    next heartbeat instead of writing over a newer attempt.
     """
 
     run_id: int
@@ -51,7 +57,8 @@ class RunMonitor:
     points: list[list[float]] = field(default_factory=list)
     cancelled: bool = False
     lost: bool = False
-    _last_check: float = 0.0
+    stopping: bool = False
+    _latest: Progress | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def _mine(self) -> QuerySet[ScheduleRun]:
@@ -60,40 +67,81 @@ class RunMonitor:
         )
 
     def on_progress(self, progress: Progress) -> None:
+        """A better schedule was found (any solver thread): kept for the next heartbeat."""
         with self._lock:
-            point = [round(progress.elapsed_s, 2), progress.objective, progress.bound]
-            self.points.append(point)
-            points = list(self.points[-500:])
-        try:
-            self._mine().update(
-                best_objective=progress.objective,
-                bound=progress.bound,
-                gap=progress.gap,
-                elapsed_s=round(progress.elapsed_s, 2),
-                progress=points,
-                heartbeat_at=timezone.now(),
-            )
-        except DatabaseError as error:
-            # Progress is advisory and the next improvement rewrites it; the solve goes on.
-            log.warning("run %s: progress not written (%s)", self.run_id, error)
+            self.points.append([round(progress.elapsed_s, 2), progress.objective, progress.bound])
+            self._latest = progress
 
     def should_stop(self) -> bool:
-        now = time.monotonic()
-        if now - self._last_check < self.heartbeat_s:
-            return self.cancelled or self.lost
-        self._last_check = now
+        return self.cancelled or self.lost or self.stopping
+
+    def pump(self) -> None:
+        """One heartbeat (the worker's thread): write the latest progress, notice a cancel or
+        the loss of the run."""
+        with self._lock:
+            latest, self._latest = self._latest, None
+            points = list(self.points[-500:])
+        progress: dict[str, object] = {}
+        if latest is not None:
+            progress = {
+                "best_objective": latest.objective,
+                "bound": latest.bound,
+                "gap": latest.gap,
+                "elapsed_s": round(latest.elapsed_s, 2),
+                "progress": points,
+            }
         try:
-            alive = self._mine().update(heartbeat_at=timezone.now())
-            if not alive:
+            if not self._mine().update(heartbeat_at=timezone.now(), **progress):
                 self.lost = True
-                return True
+                return
             self.cancelled = ScheduleRun.objects.filter(
                 pk=self.run_id, cancel_requested=True
             ).exists()
         except DatabaseError as error:
-            # A busy database skips one heartbeat; the sweeper tolerates many.
+            # A busy database skips one heartbeat (the sweeper tolerates many); progress is
+            # advisory and the next heartbeat writes the latest again.
+            with self._lock:
+                self._latest = self._latest or latest
             log.warning("run %s: heartbeat skipped (%s)", self.run_id, error)
-        return self.cancelled
+
+    def stop(self) -> None:
+        """End the solve for a reason of the worker's own (its time limit, an error)."""
+        self.stopping = True
+
+
+def solve_with_heartbeat(
+    problem: Problem, run_settings: RunSettings, monitor: RunMonitor
+) -> Solution:
+    """Solve in a thread beside this one while this one beats the run's heartbeat; anything
+    raised here (Celery's soft time limit) stops the solve before it propagates."""
+    done = threading.Event()
+    result: list[Solution] = []
+
+    def solve_it() -> None:
+        try:
+            result.append(
+                solve(
+                    problem,
+                    time_limit_s=min(run_settings.time_limit_s, settings.SOLVER_MAX_TIME_LIMIT_S),
+                    workers=run_settings.workers,
+                    seed=run_settings.seed,
+                    on_progress=monitor.on_progress,
+                    should_stop=monitor.should_stop,
+                )
+            )
+        finally:
+            done.set()
+
+    def beat(failed: Callable[[], bool]) -> None:
+        try:
+            while not done.wait(monitor.heartbeat_s) and not failed():
+                monitor.pump()
+        except BaseException:
+            monitor.stop()
+            raise
+
+    beside("solve", [solve_it], beat)
+    return result[0]
 
 
 def execute_run(*, run_id: int, attempt: int, worker: str) -> None:
@@ -116,14 +164,7 @@ def execute_run(*, run_id: int, attempt: int, worker: str) -> None:
     monitor = RunMonitor(run_id=run_id, attempt=attempt)
     started = time.monotonic()
     try:
-        solution = solve(
-            problem,
-            time_limit_s=min(run_settings.time_limit_s, settings.SOLVER_MAX_TIME_LIMIT_S),
-            workers=run_settings.workers,
-            seed=run_settings.seed,
-            on_progress=monitor.on_progress,
-            should_stop=monitor.should_stop,
-        )
+        solution = solve_with_heartbeat(problem, run_settings, monitor)
         log.info("run %s solved in %.1fs: %s", run_id, time.monotonic() - started, solution.status)
         record_solution(
             run_id=run_id,
@@ -133,6 +174,8 @@ def execute_run(*, run_id: int, attempt: int, worker: str) -> None:
             index=index,
             monitor=monitor,
         )
+    except SoftTimeLimitExceeded:
+        raise  # not an internal error: the task ends the run timed out
     except Exception as error:
         # Recorded on the run so a person sees it, then re-raised for the worker's log.
         finish_run(
@@ -213,13 +256,14 @@ def sweep_stale_runs(
     *, stale_after_s: float | None = None, max_attempts: int | None = None
 ) -> dict[str, int]:
     """Runs whose worker stopped heartbeating: re-queue them (new attempt) or, after
-    `max_attempts`, fail them with a reason. Nothing stays 'running' forever."""
+    `max_attempts`, fail them with a reason; one whose cancel was asked for ends cancelled.
+    Nothing stays 'running' forever."""
     from scheduling.tasks import solve_run_task
 
     stale_after = stale_after_s if stale_after_s is not None else settings.SOLVER_STALE_AFTER_S
     limit = max_attempts if max_attempts is not None else settings.SOLVER_MAX_ATTEMPTS
     cutoff = timezone.now() - dt.timedelta(seconds=stale_after)
-    requeued = failed = 0
+    requeued = failed = cancelled = 0
     stale_ids = list(
         ScheduleRun.objects.filter(status=Status.RUNNING, heartbeat_at__lt=cutoff).values_list(
             "pk", flat=True
@@ -233,6 +277,13 @@ def sweep_stale_runs(
                 or run.heartbeat_at is None
                 or run.heartbeat_at >= cutoff
             ):
+                continue
+            if run.cancel_requested:
+                # Its worker died before it saw the cancel: re-queued, no worker would ever
+                # claim it (claim_run refuses a cancelled run) and it would wait forever.
+                run.status, run.finished_at = Status.CANCELLED, timezone.now()
+                run.save(update_fields=["status", "finished_at", "updated_at"])
+                cancelled += 1
                 continue
             if run.attempt >= limit:
                 run.status, run.finished_at = Status.FAILED, timezone.now()
@@ -248,4 +299,4 @@ def sweep_stale_runs(
             )
             transaction.on_commit(partial(solve_run_task.delay, run_id, run.attempt + 1))
             requeued += 1
-    return {"requeued": requeued, "failed": failed}
+    return {"requeued": requeued, "failed": failed, "cancelled": cancelled}

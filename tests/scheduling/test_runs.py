@@ -126,7 +126,11 @@ def test_a_stale_run_is_requeued_with_a_new_attempt_and_the_old_one_can_no_longe
 ) -> None:  # type: ignore[no-untyped-def]
     run = new_run(demo_plant, horizon)
     claimed_by_a_worker_that_went_silent(run)
-    assert sweep_stale_runs(stale_after_s=60, max_attempts=2) == {"requeued": 1, "failed": 0}
+    assert sweep_stale_runs(stale_after_s=60, max_attempts=2) == {
+        "requeued": 1,
+        "failed": 0,
+        "cancelled": 0,
+    }
     assert no_enqueue[-1] == (run.pk, 2)
     assert claim_run(run_id=run.pk, attempt=1, worker="zombie") is False
     execute_run(run_id=run.pk, attempt=2, worker="fresh")
@@ -139,7 +143,11 @@ def test_a_run_that_keeps_losing_its_worker_fails_with_a_reason(
 ) -> None:  # type: ignore[no-untyped-def]
     run = new_run(demo_plant, horizon)
     claimed_by_a_worker_that_went_silent(run)
-    assert sweep_stale_runs(stale_after_s=60, max_attempts=1) == {"requeued": 0, "failed": 1}
+    assert sweep_stale_runs(stale_after_s=60, max_attempts=1) == {
+        "requeued": 0,
+        "failed": 1,
+        "cancelled": 0,
+    }
     run.refresh_from_db()
     assert run.status == Status.FAILED and "stopped responding" in run.error
 
@@ -207,3 +215,140 @@ def test_a_frozen_horizon_keeps_the_published_plan_until_then_and_replans_the_re
         for o in ScheduledOperation.objects.filter(run=replan)
     }
     assert before and all(after[key] == value for key, value in before.items())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_stale_run_whose_cancel_was_asked_for_ends_cancelled_instead_of_requeued(
+    demo_plant, horizon, no_enqueue
+) -> None:  # type: ignore[no-untyped-def]
+    run = new_run(demo_plant, horizon)
+    claimed_by_a_worker_that_went_silent(run)
+    request_cancel(run=run)
+    assert sweep_stale_runs(stale_after_s=60, max_attempts=2) == {
+        "requeued": 0,
+        "failed": 0,
+        "cancelled": 1,
+    }
+    run.refresh_from_db()
+    assert (run.status, run.attempt) == (Status.CANCELLED, 1) and no_enqueue == [(run.pk, 1)]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_redelivered_message_for_a_run_whose_cancel_was_asked_for_is_not_claimed(
+    demo_plant, horizon, no_enqueue
+) -> None:  # type: ignore[no-untyped-def]
+    run = new_run(demo_plant, horizon)
+    ScheduleRun.objects.filter(pk=run.pk).update(cancel_requested=True)
+    assert claim_run(run_id=run.pk, attempt=1, worker="late") is False
+    run.refresh_from_db()
+    assert (run.status, run.worker) == (Status.QUEUED, "")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_message_that_is_not_claimed_solves_nothing_and_changes_nothing(
+    demo_plant, horizon, no_enqueue, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    import scheduling.services.execution as execution
+
+    def must_not_solve(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise AssertionError("solved a run it had not claimed")
+
+    monkeypatch.setattr(execution, "solve", must_not_solve)
+    run = new_run(demo_plant, horizon)
+    assert claim_run(run_id=run.pk, attempt=1, worker="owner") is True
+    execute_run(run_id=run.pk, attempt=1, worker="duplicate")
+    run.refresh_from_db()
+    assert (run.status, run.worker, run.error) == (Status.RUNNING, "owner", "")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_result_that_arrives_after_the_run_was_requeued_is_dropped(
+    demo_plant, horizon, no_enqueue, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """The worker was presumed dead and its run re-queued while it was still solving: its
+    late result must not overwrite the new attempt's."""
+    import scheduling.services.execution as execution
+
+    real_solve = execution.solve
+
+    def solve_then_lose_the_run(problem, **kwargs):  # type: ignore[no-untyped-def]
+        solution = real_solve(problem, **kwargs)
+        claimed_by_a_worker_that_went_silent_meanwhile(run)
+        return solution
+
+    def claimed_by_a_worker_that_went_silent_meanwhile(run: ScheduleRun) -> None:
+        ScheduleRun.objects.filter(pk=run.pk).update(
+            heartbeat_at=timezone.now() - dt.timedelta(minutes=5)
+        )
+        assert sweep_stale_runs(stale_after_s=60, max_attempts=2)["requeued"] == 1
+
+    monkeypatch.setattr(execution, "solve", solve_then_lose_the_run)
+    run = new_run(demo_plant, horizon, settings={"time_limit_s": 1})
+    execute_run(run_id=run.pk, attempt=1, worker="presumed-dead")
+    run.refresh_from_db()
+    assert (run.status, run.attempt, run.kpis) == (Status.QUEUED, 2, {})
+    assert not ScheduledOperation.objects.filter(run=run).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_notices_at_its_next_heartbeat_that_it_lost_its_run(
+    demo_plant, horizon, no_enqueue
+) -> None:  # type: ignore[no-untyped-def]
+    from scheduling.services.execution import RunMonitor
+    from scheduling.solver import Progress
+
+    run = new_run(demo_plant, horizon)
+    assert claim_run(run_id=run.pk, attempt=1, worker="slow") is True
+    monitor = RunMonitor(run_id=run.pk, attempt=1)
+    monitor.on_progress(Progress(elapsed_s=0.5, objective=50, bound=1, gap=0.98))
+    monitor.pump()
+    assert monitor.should_stop() is False
+    assert ScheduleRun.objects.get(pk=run.pk).best_objective == 50
+    ScheduleRun.objects.filter(pk=run.pk).update(
+        heartbeat_at=timezone.now() - dt.timedelta(minutes=5)
+    )
+    sweep_stale_runs(stale_after_s=60, max_attempts=2)
+    monitor.on_progress(Progress(elapsed_s=1.0, objective=42, bound=1, gap=0.9))
+    monitor.pump()
+    assert monitor.should_stop() is True and monitor.lost and not monitor.cancelled
+    run.refresh_from_db()
+    assert (run.status, run.attempt, run.best_objective) == (Status.QUEUED, 2, 50)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_internal_error_in_the_solver_fails_the_run_with_it_and_reaches_the_log(
+    demo_plant, horizon, no_enqueue, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    import scheduling.services.execution as execution
+
+    def broken_solve(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise ZeroDivisionError("division by zero in a heuristic")
+
+    monkeypatch.setattr(execution, "solve", broken_solve)
+    run = new_run(demo_plant, horizon)
+    with pytest.raises(ZeroDivisionError):
+        execute_run(run_id=run.pk, attempt=1, worker="t")
+    run.refresh_from_db()
+    assert run.status == Status.FAILED and run.finished_at is not None
+    assert run.error == "Internal error: division by zero in a heuristic"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_solve_past_the_workers_soft_time_limit_stops_and_ends_timed_out(
+    demo_plant, horizon, no_enqueue, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    from scheduling.services.execution import RunMonitor
+    from scheduling.tasks import solve_run_task
+
+    def time_is_up(self: RunMonitor) -> None:
+        raise SoftTimeLimitExceeded()
+
+    monkeypatch.setattr(RunMonitor, "pump", time_is_up)
+    run = new_run(demo_plant, horizon, settings={"time_limit_s": 120})
+    started = timezone.now()
+    solve_run_task.apply(args=(run.pk, 1))
+    run.refresh_from_db()
+    assert run.status == Status.TIMED_OUT and "time limit" in run.error
+    assert timezone.now() - started < dt.timedelta(seconds=30)  # the solve stopped, not ran on
