@@ -10,7 +10,10 @@ ADDR ?= 127.0.0.1:8000
 BENCH_DIR ?= ../shared/benchmarks
 BENCH_TIME ?= 30
 
-.PHONY: run test check fmt lint types contracts deploy-check bench bench-solver bench-plant bench-gantt bench-floor bench-api install assets demo migrate clean
+# Test processes (pytest-xdist): one per core, at most four (each takes two Redis databases).
+TEST_PROCESSES ?= $(shell n=$$(nproc 2>/dev/null || echo 2); [ $$n -gt 4 ] && n=4; echo $$n)
+
+.PHONY: run test test-clock check fmt lint types contracts deploy-check bench bench-solver bench-plant bench-gantt bench-floor bench-api install assets demo migrate clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -46,7 +49,13 @@ run: demo
 
 ## The whole test suite. SQLite by default; PostgreSQL / Redis when DATABASE_URL / REDIS_URL are set.
 test: install
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_PROCESSES) $(PYTEST_ARGS)
+
+## The date-sensitive tests again with the clock on a Saturday, the night clocks go forward,
+## New Year's Eve and a leap day (tests/conftest.py); `make test` ran them at today's date.
+test-clock: install
+	$(PY) -m pytest -n $(TEST_PROCESSES) -m "clock and not browser and not worker" \
+		--clock=awkward -k "not today" $(PYTEST_ARGS)
 
 fmt: $(STAMP)
 	$(VENV)/bin/ruff format .

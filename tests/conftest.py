@@ -1,7 +1,9 @@
-"""Shared fixtures: named personas, and the rule that CI never skips a real service."""
+"""Shared fixtures: named personas, the rule that CI never skips a real service, and the
+moved clock that date-sensitive tests also run under."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -33,6 +35,71 @@ def require(condition: bool, reason: str) -> None:
     pytest.skip(reason)
 
 
+# The days a plant's calendar trips over, each at an awkward hour (UTC): a Saturday, the
+# night Europe's clocks go forward (03:30 in Berlin, an hour that was just skipped), New
+# Year's Eve half an hour before midnight in Berlin, and a leap day.
+AWKWARD_MOMENTS = {
+    "saturday": "2027-01-09T07:30:00+00:00",
+    "dst-spring": "2027-03-28T01:30:00+00:00",
+    "new-years-eve": "2026-12-31T22:30:00+00:00",
+    "leap-day": "2028-02-29T12:00:00+00:00",
+}
+# Fixtures whose data is built from today's date: a test that uses one is date-sensitive.
+DATED_FIXTURES = {"demo_plant", "horizon", "floor", "solved_run"}
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--clock",
+        default="",
+        help="run the date-sensitive tests (marker `clock`) with the clock moved: 'awkward' "
+        f"for each of {', '.join(AWKWARD_MOMENTS)}, or comma-separated ISO 8601 moments",
+    )
+
+
+def _clock_moments(config: pytest.Config) -> dict[str, str]:
+    option = str(config.getoption("--clock") or "")
+    if option == "awkward":
+        return AWKWARD_MOMENTS
+    return {moment: moment for moment in (m.strip() for m in option.split(",")) if moment}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if DATED_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker("clock")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """With --clock, each date-sensitive test runs once more at each moment given (the
+    `moved_clock` fixture travels there, and time goes on ticking from it)."""
+    moments = _clock_moments(metafunc.config)
+    dated = DATED_FIXTURES & set(metafunc.fixturenames) or metafunc.definition.get_closest_marker(
+        "clock"
+    )
+    if not moments or not dated or metafunc.definition.get_closest_marker("browser"):
+        return
+    if metafunc.definition.get_closest_marker("worker"):
+        return  # a worker process keeps the real clock: the two would disagree
+    metafunc.parametrize(
+        "moved_clock", ["", *moments.values()], ids=["today", *moments], indirect=True
+    )
+
+
+@pytest.fixture(autouse=True)
+def moved_clock(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
+    """The clock at `request.param` (ticking from there), or today's when empty. Autouse, so
+    that it moves before any fixture reads the date (the demo plant, the horizon)."""
+    moment = getattr(request, "param", "")
+    if not moment:
+        yield None
+        return
+    import time_machine
+
+    with time_machine.travel(dt.datetime.fromisoformat(moment), tick=True) as traveller:
+        yield traveller
+
+
 def pytest_runtest_setup(item: pytest.Item) -> None:
     from django.conf import settings
 
@@ -41,6 +108,9 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         require("postgresql" in engine, "DATABASE_URL does not point at PostgreSQL")
     if item.get_closest_marker("redis"):
         require(bool(settings.REDIS_URL), "REDIS_URL is not set")
+    if item.get_closest_marker("worker") and IN_CI:
+        # Locally a real worker may use the filesystem broker; CI tests the production one.
+        require(bool(settings.REDIS_URL), "REDIS_URL is not set (a worker test's broker)")
     if item.get_closest_marker("browser"):
         require(
             Path(os.environ.get("CHROMIUM", "/usr/bin/chromium")).exists(),

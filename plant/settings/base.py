@@ -5,6 +5,7 @@ Every variable read here is listed in README.md and `.env.example`.
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import dj_database_url
 
@@ -21,6 +22,17 @@ def env_bool(name: str, default: bool) -> bool:
 
 def env_list(name: str, default: str) -> list[str]:
     return [part.strip() for part in os.environ.get(name, default).split(",") if part.strip()]
+
+
+def redis_database(url: str, number: int) -> str:
+    """The same Redis server as `url`, database `number` (the URL's path)."""
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"/{number}"))
+
+
+def redis_database_number(url: str) -> int:
+    path = urlsplit(url).path.strip("/")
+    return int(path) if path.isdigit() else 0
 
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "insecure-development-key-change-me")
@@ -126,7 +138,12 @@ STORAGES = {
 # With REDIS_URL set, Redis is the broker and the cache. Without it (the embedded default)
 # the broker is kombu's filesystem transport: a real worker process exchanges messages with
 # the web process through a folder, no server needed.
+# The broker and the cache live in two Redis databases (the URL's, and the next one unless
+# REDIS_CACHE_URL says otherwise): clearing the cache must never erase queued tasks.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+REDIS_CACHE_URL = os.environ.get("REDIS_CACHE_URL", "") or (
+    redis_database(REDIS_URL, redis_database_number(REDIS_URL) + 1) if REDIS_URL else ""
+)
 CELERY_BROKER_DIR = VAR_DIR / "broker"
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
@@ -158,7 +175,10 @@ CELERY_TIMEZONE = "UTC"
 
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_CACHE_URL,
+        }
     }
     # Sessions read from Redis, written through to the database: a request (a tablet's tap)
     # costs no session query. Without Redis the cache is per process, so sessions stay in

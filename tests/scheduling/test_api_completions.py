@@ -14,7 +14,7 @@ from scheduling.services import wip
 from tests.factories.floor import build_floor
 from tests.factories.tokens import bearer, issue_token
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 URL = "/api/v1/completions/"
 
 

@@ -11,7 +11,7 @@ from staffing.errors import OperatorLocked, OperatorNotIdentified
 from staffing.models import Operator
 from staffing.services import identify_operator, save_operator, set_operator_pin, unlock_operator
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 PIN = "246810"
 
 
