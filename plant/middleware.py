@@ -27,7 +27,11 @@ class PlantTimezoneMiddleware:
             plant = current_plant(request)
             if plant is not None:
                 timezone.activate(plant.tz)
-        return self.get_response(request)
+        try:
+            return self.get_response(request)
+        finally:
+            # The thread serves other requests and tasks next: none may inherit this zone.
+            timezone.deactivate()
 
 
 class DomainErrorMiddleware:
