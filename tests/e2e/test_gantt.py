@@ -28,6 +28,19 @@ BARS = """id => {
   return {raw: s.getRawData().count(), inWindow: s.getData().count(), drawn: drawn};
 }"""
 
+# The chart has drawn bars in the view asked for (rows of machines or of orders "SO-…").
+DRAWN_IN_VIEW = (
+    """([id, view]) => {
+  const chart = echarts.getInstanceByDom(document.getElementById(id));
+  const rows = chart && chart.getOption().yAxis[0].data;
+  if (!rows || !rows.length) return false;
+  if (rows.every(r => String(r).startsWith("SO-")) !== (view === "order")) return false;
+  return ("""
+    + BARS
+    + """)(id).drawn > 0;
+}"""
+)
+
 FIRST_BAR_CENTRE = """id => {
   const el = document.getElementById(id);
   const chart = echarts.getInstanceByDom(el);
@@ -96,7 +109,7 @@ def test_gantt_renders_both_views_and_reports_clicks(site: str, screenshots: Pat
             )
             page.goto(site + "index.html")
             page.wait_for_function("document.getElementById('gantt-a').taktGantt")
-            page.wait_for_timeout(200)
+            page.wait_for_function(DRAWN_IN_VIEW, arg=["gantt-a", "machine"])
 
             by_machine: dict[str, Any] = page.evaluate(BARS, "gantt-a")
             assert by_machine["raw"] == 50
@@ -117,7 +130,7 @@ def test_gantt_renders_both_views_and_reports_clicks(site: str, screenshots: Pat
 
             page.get_by_role("button", name="By order").click()
             page.get_by_role("button", name="Family").click()
-            page.wait_for_timeout(200)
+            page.wait_for_function(DRAWN_IN_VIEW, arg=["gantt-a", "order"])
             by_order: dict[str, Any] = page.evaluate(BARS, "gantt-a")
             assert by_order["raw"] == 50
             assert by_order["drawn"] > 0
@@ -208,7 +221,7 @@ def test_a_planner_drags_a_bar_onto_an_eligible_machine_and_an_ineligible_row_is
             page.on("pageerror", lambda e: errors.append(str(e)))
             page.goto(drag_site + "index.html")
             page.wait_for_function("document.getElementById('gantt-d').taktGantt")
-            page.wait_for_timeout(200)
+            page.wait_for_function(DRAWN_IN_VIEW, arg=["gantt-d", "machine"])
             page.evaluate(
                 """() => {
                   const el = document.getElementById('gantt-d');

@@ -15,7 +15,12 @@ from scheduling.errors import (
     StaleVersion,
 )
 from scheduling.models import Downtime, OperationExecution, ProductionOrder, WipEvent
-from scheduling.services.downtime import mark_machine_down, mark_machine_up, record_downtime
+from scheduling.services.downtime import (
+    add_note,
+    mark_machine_down,
+    mark_machine_up,
+    record_downtime,
+)
 from scheduling.services.wip import (
     Actor,
     complete_operation,
@@ -290,3 +295,44 @@ def test_recorded_downtime_ends_now_and_lasts_the_minutes_given(floor, actor):
             minutes=0,
             actor=actor,
         )
+
+
+def test_a_retried_downtime_report_is_recorded_once_and_answers_as_the_first(floor, actor):
+    event_id = new_id()
+    report = {
+        "machine": floor.machines[1],
+        "reason": floor.breakdown,
+        "minutes": 25,
+        "actor": actor,
+        "note": "belt slipped",
+    }
+    first = record_downtime(event_id=event_id, **report)
+    again = record_downtime(event_id=event_id, **report)
+    assert not first.replayed and again.replayed
+    assert again.event.pk == first.event.pk and again.event.result == first.event.result
+    assert Downtime.objects.count() == 1 and WipEvent.objects.count() == 1
+
+
+def test_a_retried_note_is_written_once(floor, actor):
+    event_id = new_id()
+    first = add_note(event_id=event_id, machine=floor.machines[0], note="Coolant low", actor=actor)
+    again = add_note(event_id=event_id, machine=floor.machines[0], note="Coolant low", actor=actor)
+    assert not first.replayed and again.replayed
+    assert list(WipEvent.objects.values_list("kind", "note")) == [("note", "Coolant low")]
+
+
+def test_a_retried_machine_down_is_a_replay_not_an_already_down_error(floor, actor):
+    event_id = new_id()
+    args = {"machine": floor.machines[0], "reason": floor.breakdown, "actor": actor}
+    mark_machine_down(event_id=event_id, **args)
+    again = mark_machine_down(event_id=event_id, **args)
+    assert again.replayed
+    assert Downtime.objects.filter(machine_down=True).count() == 1
+
+
+def test_a_machine_event_id_reused_on_another_machine_is_refused(floor, actor):
+    event_id = new_id()
+    add_note(event_id=event_id, machine=floor.machines[0], note="Coolant low", actor=actor)
+    with pytest.raises(EventIdReused):
+        add_note(event_id=event_id, machine=floor.machines[1], note="Coolant low", actor=actor)
+    assert WipEvent.objects.count() == 1

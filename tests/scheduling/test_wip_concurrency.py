@@ -54,6 +54,10 @@ def at_once(*calls: Callable[[], Any]) -> list[Any]:
         t.start()
     for t in threads:
         t.join(timeout=30)
+    # A call still running (a lock never released) would leave its None as a result and
+    # write after the test has looked: that is a failure, not a result.
+    stuck = [i for i, t in enumerate(threads) if t.is_alive()]
+    assert not stuck, f"calls {stuck} still running after 30 s"
     return results
 
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 
 import pytest
@@ -107,9 +108,11 @@ def test_two_lanes_keep_what_one_lane_keeps(plant: str) -> None:
 
 
 def test_the_lanes_offer_in_the_rules_order(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The second lane is slow, so its better schedule is found last; it is offered in its
-    rule's turn all the same, and the first lane's later, worse one is not kept."""
+    """The second lane is slow (it waits for the first lane to finish), so its better
+    schedule is found last; it is offered in its rule's turn all the same, and the first
+    lane's later, worse one is not kept."""
     values = {"r1": 80, "r2": 50, "r3": 60, "r4": 90}  # lanes: r1, r3 and r2, r4
+    first_lane_done = threading.Event()
 
     class Scripted:
         def __init__(self, c: Compiled) -> None:
@@ -117,8 +120,10 @@ def test_the_lanes_offer_in_the_rules_order(monkeypatch: pytest.MonkeyPatch) -> 
 
         def run(self, rule: str) -> int:
             if rule in ("r2", "r4"):
-                time.sleep(0.2)
+                assert first_lane_done.wait(timeout=30), "the first lane never finished"
             self.value = values[rule]
+            if rule == "r3":
+                first_lane_done.set()
             return self.value
 
         def slots(self) -> list[tuple[int, int, int, int]]:

@@ -184,8 +184,8 @@ def test_a_failure_in_the_walk_reaches_the_caller_and_stops_lns(
     monkeypatch.setattr(plantsearch.Walker, "run", broken)
     started = time.monotonic()
     with pytest.raises(RuntimeError, match="walk broke"):
-        solve(generate_plant(300, 8, seed=8), time_limit_s=20, seed=1)
-    assert time.monotonic() - started < 10
+        solve(generate_plant(300, 8, seed=8), time_limit_s=60, seed=1)
+    assert time.monotonic() - started < 20  # margins for a loaded machine; the limit is 60
 
 
 def test_every_candidate_of_a_long_chain_of_flexible_steps_has_room() -> None:
@@ -296,6 +296,6 @@ def test_a_walk_with_an_idle_limit_stops_when_it_finds_nothing_better() -> None:
     inc = Incumbent(c, time.monotonic(), None)
     inc.offer(_start(c, "edd"), "dispatch")  # on time, and as short as it gets
     started = time.monotonic()
-    walk(c, inc, deadline=started + 30, seed=0, stop=lambda: False, idle_s=1.0)
-    assert time.monotonic() - started < 5
+    walk(c, inc, deadline=started + 60, seed=0, stop=lambda: False, idle_s=1.0)
+    assert time.monotonic() - started < 20  # margins for a loaded machine; the limit is 60
     assert inc.source == "dispatch"

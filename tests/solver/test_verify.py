@@ -142,3 +142,18 @@ def test_overtime_minutes_are_priced_per_started_hour_fraction() -> None:
         moved, overtime_cost=30, weighted_tardiness=100, makespan=255, deviation=95
     )
     assert verify(PROBLEM, solution) == []
+
+
+def test_a_setup_that_begins_before_the_previous_operation_ends_is_an_overlap() -> None:
+    """The operations themselves do not overlap (y starts after x ends); y's setup does."""
+    problem = Problem(
+        horizon=200,
+        machines=(machine("M2"),),
+        jobs=(job("X", op("x", ("M2", 30))), job("Y", op("y", ("M2", 20, 10)))),
+        objective=Objective(),
+    )
+    x = Assignment("x", "X", "M2", 0, 30, 0, 0)
+    after = Assignment("y", "Y", "M2", 40, 60, 30, 10)
+    during = Assignment("y", "Y", "M2", 35, 55, 25, 10)
+    assert "overlap" not in {v.code for v in verify(problem, _solution((x, after)))}
+    assert "overlap" in {v.code for v in verify(problem, _solution((x, during)))}
