@@ -22,7 +22,7 @@ def test_clearing_the_cache_leaves_the_queued_tasks_alone() -> None:
 
     from plant.celery import app
 
-    assert settings.CELERY_BROKER_URL != settings.CACHES["default"]["LOCATION"]
+    assert settings.CACHES["default"]["LOCATION"] != settings.CELERY_BROKER_URL
     broker = redis.Redis.from_url(settings.CELERY_BROKER_URL)
     broker.delete("default")
     app.send_task("scheduling.sweep_stale_runs")
