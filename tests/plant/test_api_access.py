@@ -10,6 +10,7 @@ from django.urls import reverse
 from plant import models
 from plant.api.urls import router
 from tests.factories.api import master_data
+from tests.snapshots import unchanged
 
 pytestmark = pytest.mark.django_db
 CALENDARS = {models.ShiftPattern, models.CalendarException, models.OvertimeOffer}
@@ -47,12 +48,13 @@ def test_an_outsider_gets_404_on_every_detail_route_of_another_plant(
 ) -> None:  # type: ignore[no-untyped-def]
     records = master_data(plant)
     client.force_login(outsider)
-    for name, model, methods in detail_routes():
-        url = url_for(name, records, model)
-        for method in methods:
-            response = client.generic(method.upper(), url, "{}", "application/json")
-            assert response.status_code == 404, (method, url, response.content)
-            assert response.json()["code"] == "not_found", (method, url)
+    with unchanged():
+        for name, model, methods in detail_routes():
+            url = url_for(name, records, model)
+            for method in methods:
+                response = client.generic(method.upper(), url, "{}", "application/json")
+                assert response.status_code == 404, (method, url, response.content)
+                assert response.json()["code"] == "not_found", (method, url)
 
 
 def test_a_viewer_reads_every_detail_route_and_is_refused_every_write(
@@ -60,22 +62,29 @@ def test_a_viewer_reads_every_detail_route_and_is_refused_every_write(
 ) -> None:  # type: ignore[no-untyped-def]
     records = master_data(plant)
     client.force_login(viewer)
-    for name, model, methods in detail_routes():
-        url = url_for(name, records, model)
-        for method in methods:
-            response = client.generic(method.upper(), url, "{}", "application/json")
-            expected = 200 if method == "get" else 403
-            assert response.status_code == expected, (method, url, response.content)
-            if expected == 403:
-                assert response.json()["code"] == "permission_denied"
+    with unchanged():
+        for name, model, methods in detail_routes():
+            url = url_for(name, records, model)
+            for method in methods:
+                response = client.generic(method.upper(), url, "{}", "application/json")
+                expected = 200 if method == "get" else 403
+                assert response.status_code == expected, (method, url, response.content)
+                if expected == 403:
+                    assert response.json()["code"] == "permission_denied"
 
 
 def test_a_viewer_cannot_create_anything(client, plant, viewer) -> None:  # type: ignore[no-untyped-def]
     client.force_login(viewer)
-    for pattern in router.urls:
-        if pattern.name and pattern.name.endswith("-list") and "post" in pattern.callback.actions:  # type: ignore[attr-defined]
-            response = client.post(reverse(pattern.name), {"plant": plant.code}, "application/json")
-            assert response.status_code == 403, pattern.name
+    with unchanged():
+        for pattern in router.urls:
+            if (
+                pattern.name
+                and pattern.name.endswith("-list")
+                and "post" in pattern.callback.actions  # type: ignore[attr-defined]
+            ):
+                body = {"plant": plant.code}
+                response = client.post(reverse(pattern.name), body, "application/json")
+                assert response.status_code == 403, pattern.name
 
 
 def test_an_anonymous_caller_is_refused_with_the_error_shape(client, plant) -> None:  # type: ignore[no-untyped-def]
@@ -108,17 +117,18 @@ def test_a_token_of_another_plant_gets_404_on_every_detail_route(plant, other_pl
     # Even a user who belongs to both plants sees only the token's plants.
     PlantMembership.objects.create(user=issued.token.user, plant=plant)
     client = Client(**bearer(issued))
-    for name, model, methods in detail_routes():
-        url = url_for(name, records, model)
-        for method in methods:
-            response = client.generic(method.upper(), url, "{}", "application/json")
-            if method != "get" and model in CALENDARS:
-                # Integration users may not write calendars at all: refused before lookup,
-                # the same answer for any id, so nothing leaks.
-                assert response.status_code == 403, (method, url, response.content)
-                continue
-            assert response.status_code == 404, (method, url, response.content)
-            assert response.json()["code"] == "not_found", (method, url)
+    with unchanged():
+        for name, model, methods in detail_routes():
+            url = url_for(name, records, model)
+            for method in methods:
+                response = client.generic(method.upper(), url, "{}", "application/json")
+                if method != "get" and model in CALENDARS:
+                    # Integration users may not write calendars at all: refused before lookup,
+                    # the same answer for any id, so nothing leaks.
+                    assert response.status_code == 403, (method, url, response.content)
+                    continue
+                assert response.status_code == 404, (method, url, response.content)
+                assert response.json()["code"] == "not_found", (method, url)
 
 
 def test_a_token_of_another_plant_gets_404_on_every_by_code_route(plant, other_plant) -> None:  # type: ignore[no-untyped-def]
@@ -138,10 +148,12 @@ def test_a_token_of_another_plant_gets_404_on_every_by_code_route(plant, other_p
         "item-by-code",
         "item-bom-by-code",
     }
-    for pattern in routes:
-        model = pattern.callback.cls.queryset.model  # type: ignore[attr-defined]
-        url = reverse(pattern.name, kwargs={"code": records[model].code}) + f"?plant={plant.code}"
-        for method in ("GET", "PUT"):
-            response = client.generic(method, url, "{}", "application/json")
-            assert response.status_code == 404, (method, url, response.content)
-            assert response.json()["code"] == "not_found"
+    with unchanged():
+        for pattern in routes:
+            model = pattern.callback.cls.queryset.model  # type: ignore[attr-defined]
+            code = records[model].code
+            url = reverse(pattern.name, kwargs={"code": code}) + f"?plant={plant.code}"
+            for method in ("GET", "PUT"):
+                response = client.generic(method, url, "{}", "application/json")
+                assert response.status_code == 404, (method, url, response.content)
+                assert response.json()["code"] == "not_found"

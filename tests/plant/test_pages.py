@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 
 from tests.factories.plant import MachineFactory
+from tests.snapshots import unchanged
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +25,8 @@ def test_a_manager_sees_their_plants_machines_and_an_outsider_does_not(
 
 def test_switching_to_another_plants_id_is_not_found(client, plant, other_plant, outsider) -> None:  # type: ignore[no-untyped-def]
     client.force_login(outsider)
-    assert client.post("/plant/switch/", {"plant": plant.pk}).status_code == 404
+    with unchanged():
+        assert client.post("/plant/switch/", {"plant": plant.pk}).status_code == 404
 
 
 def test_healthz_reports_the_database_and_the_broker(client) -> None:  # type: ignore[no-untyped-def]

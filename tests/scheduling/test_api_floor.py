@@ -9,6 +9,7 @@ import pytest
 from plant.models import Role
 from scheduling.models import OperationExecution, WipEvent
 from tests.factories.floor import Floor, build_floor, publish_plan
+from tests.snapshots import unchanged
 
 pytestmark = pytest.mark.django_db
 EVENTS = "/api/v1/floor/operation-events/"
@@ -141,7 +142,8 @@ def test_the_list_gives_the_machines_version_for_if_match(terminal, floor):
 
 
 def test_an_outsider_gets_404_for_another_plants_floor(outsider_client, floor):
-    assert post(outsider_client, event(floor, "start")).status_code == 404
+    with unchanged():
+        assert post(outsider_client, event(floor, "start")).status_code == 404
     listing = outsider_client.get(
         "/api/v1/floor/operations/", {"plant": floor.plant.code, "machine": "MIL-01"}
     )
@@ -153,7 +155,8 @@ def test_a_viewer_may_read_but_not_record(client, viewer, floor):
     client.force_login(viewer)
     listing = client.get("/api/v1/floor/operations/", {"plant": "P1", "machine": "MIL-01"})
     assert listing.status_code == 200
-    assert post(client, event(floor, "start")).status_code == 403
+    with unchanged():
+        assert post(client, event(floor, "start")).status_code == 403
 
 
 def test_the_list_shows_state_and_version_in_a_fixed_number_of_queries(
@@ -225,10 +228,11 @@ def test_a_completion_far_above_the_order_is_422_unless_confirmed(terminal, floo
 def test_an_event_for_an_unknown_order_or_by_a_viewer_is_refused_without_recording(
     client, viewer, terminal, floor
 ):
-    unknown = post(terminal, event(floor, "start", order="NOPE"))
-    assert unknown.status_code == 404 and "NOPE" in unknown.json()["message"]
-    client.force_login(viewer)
-    assert post(client, event(floor, "start", order="NOPE")).status_code == 403
+    with unchanged():
+        unknown = post(terminal, event(floor, "start", order="NOPE"))
+        assert unknown.status_code == 404 and "NOPE" in unknown.json()["message"]
+        client.force_login(viewer)
+        assert post(client, event(floor, "start", order="NOPE")).status_code == 403
     assert not WipEvent.objects.exists()
 
 
@@ -238,7 +242,8 @@ def test_a_terminal_with_a_write_token_records_and_a_read_token_is_refused(plant
     from tests.factories.tokens import bearer, issue_token
 
     reader = Client(**bearer(issue_token(plant, scope="read", username="mes-read")))
-    refused = post(reader, event(floor, "start"))
+    with unchanged():
+        refused = post(reader, event(floor, "start"))
     assert refused.status_code == 403
     assert refused.json()["code"] == "permission_denied"
     listing = reader.get(
