@@ -87,7 +87,7 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
 
 @pytest.fixture(autouse=True)
-def moved_clock(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
+def moved_clock(request: pytest.FixtureRequest):
     """The clock at `request.param` (ticking from there), or today's when empty. Autouse, so
     that it moves before any fixture reads the date (the demo plant, the horizon)."""
     moment = getattr(request, "param", "")
@@ -118,7 +118,7 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         )
 
 
-def _member(plant, role: str, username: str):  # type: ignore[no-untyped-def]
+def _member(plant, role: str, username: str):
     user = UserFactory(username=username)
     user.groups.add(Group.objects.get_or_create(name=role)[0])
     PlantMembership.objects.create(user=user, plant=plant)
@@ -126,50 +126,50 @@ def _member(plant, role: str, username: str):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def plant(db):  # type: ignore[no-untyped-def]
+def plant(db):
     return PlantFactory(code="P1", name="Plant One", time_zone="Europe/Berlin")
 
 
 @pytest.fixture
-def other_plant(db):  # type: ignore[no-untyped-def]
+def other_plant(db):
     return PlantFactory(code="P2", name="Plant Two", time_zone="America/Chicago")
 
 
 @pytest.fixture
-def manager(plant):  # type: ignore[no-untyped-def]
+def manager(plant):
     return _member(plant, Role.MANAGER, "manager")
 
 
 @pytest.fixture
-def supervisor(plant):  # type: ignore[no-untyped-def]
+def supervisor(plant):
     return _member(plant, Role.SUPERVISOR, "supervisor")
 
 
 @pytest.fixture
-def viewer(plant):  # type: ignore[no-untyped-def]
+def viewer(plant):
     return _member(plant, Role.VIEWER, "viewer")
 
 
 @pytest.fixture
-def outsider(other_plant):  # type: ignore[no-untyped-def]
+def outsider(other_plant):
     """A manager, but of another plant: must see nothing of `plant`."""
     return _member(other_plant, Role.MANAGER, "outsider")
 
 
 @pytest.fixture
-def manager_client(client, manager):  # type: ignore[no-untyped-def]
+def manager_client(client, manager):
     client.force_login(manager)
     return client
 
 
 @pytest.fixture
-def outsider_client(client, outsider):  # type: ignore[no-untyped-def]
+def outsider_client(client, outsider):
     client.force_login(outsider)
     return client
 
 
 @pytest.fixture
-def erp_token(plant):  # type: ignore[no-untyped-def]
+def erp_token(plant):
     """The ERP client persona: a write token of an integration user, scoped to `plant`."""
     from tests.factories.tokens import issue_token
 
@@ -177,7 +177,7 @@ def erp_token(plant):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def erp_client(erp_token):  # type: ignore[no-untyped-def]
+def erp_client(erp_token):
     from django.test import Client
 
     from tests.factories.tokens import bearer
@@ -186,7 +186,7 @@ def erp_client(erp_token):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+def django_db_setup(django_db_setup, django_db_blocker):
     """pytest-django's test database, and at the end, before it is dropped, any session still
     connected to it (a Celery worker's or live server's thread) is ended: otherwise PostgreSQL
     refuses the drop and the run ends with a teardown warning."""

@@ -40,7 +40,7 @@ def _many_to_many_tables() -> list[Any]:
     for app in TAKT_APPS:
         for model in apps.get_app_config(app).get_models():
             for field in model._meta.local_many_to_many:
-                through = field.remote_field.through  # type: ignore[union-attr]
+                through = field.remote_field.through
                 if through._meta.auto_created:
                     tables.append(through)
     return tables

@@ -33,7 +33,7 @@ def screenshots(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def demo_plant(transactional_db):  # type: ignore[no-untyped-def]
+def demo_plant(transactional_db):
     """The demo plant with its logins. A transactional test before this one flushed the
     role groups that a migration creates, so they are made again first."""
     for role in Role:
@@ -41,7 +41,7 @@ def demo_plant(transactional_db):  # type: ignore[no-untyped-def]
     call_command("load_demo_plant", no_users=False)
 
 
-def log_in(page, live_server) -> None:  # type: ignore[no-untyped-def]
+def log_in(page, live_server) -> None:
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("input[name=username]", "manager")
     page.fill("input[name=password]", "takt-manager")
@@ -50,7 +50,7 @@ def log_in(page, live_server) -> None:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def browser():  # type: ignore[no-untyped-def]
+def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:

@@ -21,7 +21,7 @@ from tests.factories.plant import PlantFactory, UserFactory
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 
-def tap_digits(dialog, digits: str) -> None:  # type: ignore[no-untyped-def]
+def tap_digits(dialog, digits: str) -> None:
     for digit in digits:
         dialog.locator(f".numpad-key[data-key='{digit}']").click()
 
@@ -30,7 +30,7 @@ def tap_digits(dialog, digits: str) -> None:  # type: ignore[no-untyped-def]
 @pytest.mark.django_db(transaction=True)
 def test_an_operator_starts_and_completes_an_operation_on_a_tablet(
     live_server, browser, screenshots
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     plant = PlantFactory(code="P1", name="Plant One")
     floor = build_floor(plant)
     publish_plan(floor, [floor.order, floor.new_order()])

@@ -20,7 +20,7 @@ pytestmark = [
 ]
 
 
-def plan(page, live_server, name: str, *, saturday: dt.date | None = None) -> None:  # type: ignore[no-untyped-def]
+def plan(page, live_server, name: str, *, saturday: dt.date | None = None) -> None:
     page.goto(f"{live_server.url}/schedules/new/")
     page.fill("input[name=name]", name)
     page.fill("input[name=time_limit_s]", "4")
@@ -31,7 +31,7 @@ def plan(page, live_server, name: str, *, saturday: dt.date | None = None) -> No
     page.wait_for_url(f"{live_server.url}/schedules/*/")
 
 
-def test_a_manager_plans_compares_and_publishes(  # type: ignore[no-untyped-def]
+def test_a_manager_plans_compares_and_publishes(
     browser, live_server, demo_plant, start_worker, screenshots: Path
 ) -> None:
     start_worker()
@@ -102,7 +102,7 @@ DRAG_TO_ANOTHER_MACHINE = """async () => {
 }"""
 
 
-def test_a_manager_drags_an_operation_to_another_machine_and_the_resolve_keeps_the_pin(  # type: ignore[no-untyped-def]
+def test_a_manager_drags_an_operation_to_another_machine_and_the_resolve_keeps_the_pin(
     browser, live_server, demo_plant, start_worker, screenshots: Path
 ) -> None:
     start_worker()
@@ -152,7 +152,7 @@ def test_a_manager_drags_an_operation_to_another_machine_and_the_resolve_keeps_t
     assert errors == []
 
 
-def demo_plant_tz():  # type: ignore[no-untyped-def]
+def demo_plant_tz():
     from plant.models import Plant
 
     return Plant.objects.get(code="NW1").tz

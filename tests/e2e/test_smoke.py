@@ -23,7 +23,7 @@ VIEWPORTS = {
 }
 
 
-def assert_no_horizontal_overflow(page, label: str) -> None:  # type: ignore[no-untyped-def]
+def assert_no_horizontal_overflow(page, label: str) -> None:
     widths = page.evaluate(
         "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
     )
@@ -34,7 +34,7 @@ def assert_no_horizontal_overflow(page, label: str) -> None:  # type: ignore[no-
 @pytest.mark.django_db(transaction=True)
 def test_a_manager_walks_the_demo_plant_on_desktop_and_tablet(
     live_server, browser, screenshots, demo_plant
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     item = Item.objects.get(plant__code="NW1", code="SH-210")
     pages = [
         ("home", "/", "Nordwerk Metal Parts"),
@@ -61,7 +61,7 @@ def test_a_manager_walks_the_demo_plant_on_desktop_and_tablet(
 @pytest.mark.django_db(transaction=True)
 def test_a_manager_adds_an_operation_row_and_filters_machines_with_htmx(
     live_server, browser, screenshots, demo_plant
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     item = Item.objects.get(plant__code="NW1", code="BR-100")
     context = browser.new_context(viewport=VIEWPORTS["tablet-landscape"])
     page = context.new_page()
@@ -82,7 +82,7 @@ def test_a_manager_adds_an_operation_row_and_filters_machines_with_htmx(
 @pytest.mark.django_db(transaction=True)
 def test_the_main_navigation_fits_one_row_and_its_groups_lead_to_their_pages(
     live_server, browser, screenshots, demo_plant
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     for viewport_name in ("tablet-landscape", "tablet-portrait"):
         context = browser.new_context(viewport=VIEWPORTS[viewport_name])
         page = context.new_page()

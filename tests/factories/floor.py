@@ -51,7 +51,7 @@ def build_floor(plant: Plant, *, steps: int = 2, machines: int = 2) -> Floor:
     )
 
 
-def actor_for(user, operator=None) -> Actor:  # type: ignore[no-untyped-def]
+def actor_for(user, operator=None) -> Actor:
     return Actor(user=user, operator=operator)
 
 
@@ -59,7 +59,7 @@ def new_id() -> uuid.UUID:
     return uuid.uuid4()
 
 
-def publish_plan(floor: Floor, orders: list[ProductionOrder] | None = None):  # type: ignore[no-untyped-def]
+def publish_plan(floor: Floor, orders: list[ProductionOrder] | None = None):
     """A published run planning each order's step k on machine k (one hour each, in order)."""
     import datetime as dt
 

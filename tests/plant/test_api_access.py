@@ -24,9 +24,9 @@ def detail_routes() -> list[tuple[str, Any, list[str]]]:
         if "<pk>" not in regex or "<format>" in regex:
             continue
         view = pattern.callback
-        allowed = set(view.cls.http_method_names) - {"head", "options"}  # type: ignore[attr-defined]
-        methods = [m for m in view.actions if m in allowed]  # type: ignore[attr-defined]
-        routes.append((pattern.name, view.cls.queryset.model, methods))  # type: ignore[attr-defined]
+        allowed = set(view.cls.http_method_names) - {"head", "options"}
+        methods = [m for m in view.actions if m in allowed]
+        routes.append((pattern.name, view.cls.queryset.model, methods))
     return routes
 
 
@@ -45,7 +45,7 @@ def test_the_walk_covers_every_resource_of_the_router() -> None:
 
 def test_an_outsider_gets_404_on_every_detail_route_of_another_plant(
     client, plant, outsider
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     records = master_data(plant)
     client.force_login(outsider)
     with unchanged():
@@ -59,7 +59,7 @@ def test_an_outsider_gets_404_on_every_detail_route_of_another_plant(
 
 def test_a_viewer_reads_every_detail_route_and_is_refused_every_write(
     client, plant, viewer
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     records = master_data(plant)
     client.force_login(viewer)
     with unchanged():
@@ -73,27 +73,27 @@ def test_a_viewer_reads_every_detail_route_and_is_refused_every_write(
                     assert response.json()["code"] == "permission_denied"
 
 
-def test_a_viewer_cannot_create_anything(client, plant, viewer) -> None:  # type: ignore[no-untyped-def]
+def test_a_viewer_cannot_create_anything(client, plant, viewer) -> None:
     client.force_login(viewer)
     with unchanged():
         for pattern in router.urls:
             if (
                 pattern.name
                 and pattern.name.endswith("-list")
-                and "post" in pattern.callback.actions  # type: ignore[attr-defined]
+                and "post" in pattern.callback.actions
             ):
                 body = {"plant": plant.code}
                 response = client.post(reverse(pattern.name), body, "application/json")
                 assert response.status_code == 403, pattern.name
 
 
-def test_an_anonymous_caller_is_refused_with_the_error_shape(client, plant) -> None:  # type: ignore[no-untyped-def]
+def test_an_anonymous_caller_is_refused_with_the_error_shape(client, plant) -> None:
     body = client.get("/api/v1/machines/").json()
     assert set(body) == {"code", "message", "detail"}
     assert body["code"] == "not_authenticated"
 
 
-def test_lists_show_an_outsider_nothing_of_another_plant(client, plant, outsider) -> None:  # type: ignore[no-untyped-def]
+def test_lists_show_an_outsider_nothing_of_another_plant(client, plant, outsider) -> None:
     master_data(plant)
     client.force_login(outsider)
     for pattern in router.urls:
@@ -106,7 +106,7 @@ def test_lists_show_an_outsider_nothing_of_another_plant(client, plant, outsider
             assert [r for r in rows if r.get("plant", r.get("code")) == plant.code] == []
 
 
-def test_a_token_of_another_plant_gets_404_on_every_detail_route(plant, other_plant) -> None:  # type: ignore[no-untyped-def]
+def test_a_token_of_another_plant_gets_404_on_every_detail_route(plant, other_plant) -> None:
     from django.test import Client
 
     from plant.models import PlantMembership
@@ -131,7 +131,7 @@ def test_a_token_of_another_plant_gets_404_on_every_detail_route(plant, other_pl
                 assert response.json()["code"] == "not_found", (method, url)
 
 
-def test_a_token_of_another_plant_gets_404_on_every_by_code_route(plant, other_plant) -> None:  # type: ignore[no-untyped-def]
+def test_a_token_of_another_plant_gets_404_on_every_by_code_route(plant, other_plant) -> None:
     from django.test import Client
 
     from tests.factories.tokens import bearer, issue_token
@@ -150,7 +150,7 @@ def test_a_token_of_another_plant_gets_404_on_every_by_code_route(plant, other_p
     }
     with unchanged():
         for pattern in routes:
-            model = pattern.callback.cls.queryset.model  # type: ignore[attr-defined]
+            model = pattern.callback.cls.queryset.model
             code = records[model].code
             url = reverse(pattern.name, kwargs={"code": code}) + f"?plant={plant.code}"
             for method in ("GET", "PUT"):

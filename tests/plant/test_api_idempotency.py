@@ -18,7 +18,7 @@ from tests.factories.tokens import bearer, issue_token
 T0 = dt.datetime(2030, 3, 4, 6, tzinfo=dt.UTC)
 
 
-def rows(quantity: str = "5") -> dict:  # type: ignore[type-arg]
+def rows(quantity: str = "5") -> dict:
     return {
         "orders": [
             {
@@ -32,7 +32,7 @@ def rows(quantity: str = "5") -> dict:  # type: ignore[type-arg]
     }
 
 
-def post(client: Client, plant, body, key: str = "k-1"):  # type: ignore[no-untyped-def]
+def post(client: Client, plant, body, key: str = "k-1"):
     return client.post(
         f"/api/v1/orders/bulk/?plant={plant.code}",
         body,
@@ -42,14 +42,14 @@ def post(client: Client, plant, body, key: str = "k-1"):  # type: ignore[no-unty
 
 
 @pytest.fixture
-def gear(plant):  # type: ignore[no-untyped-def]
+def gear(plant):
     return ItemFactory(plant=plant, code="GEAR")
 
 
 @pytest.mark.django_db
 def test_the_same_key_and_body_replays_the_first_response_without_running_twice(
     erp_client, plant, gear
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     first = post(erp_client, plant, rows())
     ProductionOrder.objects.update(quantity=9)  # a second run would say "updated"
     second = post(erp_client, plant, rows())
@@ -60,7 +60,7 @@ def test_the_same_key_and_body_replays_the_first_response_without_running_twice(
 
 
 @pytest.mark.django_db
-def test_the_same_key_with_another_body_is_refused_with_422(erp_client, plant, gear) -> None:  # type: ignore[no-untyped-def]
+def test_the_same_key_with_another_body_is_refused_with_422(erp_client, plant, gear) -> None:
     post(erp_client, plant, rows())
     response = post(erp_client, plant, rows(quantity="6"))
     assert response.status_code == 422
@@ -68,7 +68,7 @@ def test_the_same_key_with_another_body_is_refused_with_422(erp_client, plant, g
 
 
 @pytest.mark.django_db
-def test_an_error_response_is_replayed_too(erp_client, plant, gear) -> None:  # type: ignore[no-untyped-def]
+def test_an_error_response_is_replayed_too(erp_client, plant, gear) -> None:
     bad = rows()
     bad["orders"][0]["item"] = "NOPE"
     assert post(erp_client, plant, bad).status_code == 422
@@ -78,7 +78,7 @@ def test_an_error_response_is_replayed_too(erp_client, plant, gear) -> None:  # 
 
 
 @pytest.mark.django_db
-def test_a_key_still_in_flight_gets_409(erp_client, plant, gear) -> None:  # type: ignore[no-untyped-def]
+def test_a_key_still_in_flight_gets_409(erp_client, plant, gear) -> None:
     post(erp_client, plant, rows())
     IdempotencyKey.objects.update(state="in_flight", response_body=None)
     response = post(erp_client, plant, rows())
@@ -87,7 +87,7 @@ def test_a_key_still_in_flight_gets_409(erp_client, plant, gear) -> None:  # typ
 
 
 @pytest.mark.django_db
-def test_keys_belong_to_one_token_and_expire(erp_client, plant, gear, settings) -> None:  # type: ignore[no-untyped-def]
+def test_keys_belong_to_one_token_and_expire(erp_client, plant, gear, settings) -> None:
     post(erp_client, plant, rows())
     other = Client(**bearer(issue_token(plant, username="erp2")))
     assert "Idempotent-Replayed" not in post(other, plant, rows(quantity="7"))
@@ -97,8 +97,8 @@ def test_keys_belong_to_one_token_and_expire(erp_client, plant, gear, settings) 
 
 
 @pytest.mark.django_db
-def test_a_command_that_crashes_releases_its_key(erp_client, plant, gear, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    def crash(**kwargs):  # type: ignore[no-untyped-def]
+def test_a_command_that_crashes_releases_its_key(erp_client, plant, gear, monkeypatch) -> None:
+    def crash(**kwargs):
         raise RuntimeError("disk on fire")
 
     monkeypatch.setattr("scheduling.api.orders.upsert_orders", crash)
@@ -111,14 +111,14 @@ def test_a_command_that_crashes_releases_its_key(erp_client, plant, gear, monkey
 @pytest.mark.django_db(transaction=True)
 def test_two_concurrent_requests_with_one_key_run_the_command_once(
     plant, gear, monkeypatch
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     from scheduling.api import orders
 
     issued = issue_token(plant)
     entered, release = threading.Event(), threading.Event()
     real = orders.upsert_orders
 
-    def slow(**kwargs):  # type: ignore[no-untyped-def]
+    def slow(**kwargs):
         entered.set()
         assert release.wait(20)
         return real(**kwargs)
@@ -148,7 +148,7 @@ def test_two_concurrent_requests_with_one_key_run_the_command_once(
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_two_requests_racing_to_claim_one_key_let_exactly_one_through(plant, gear) -> None:  # type: ignore[no-untyped-def]
+def test_two_requests_racing_to_claim_one_key_let_exactly_one_through(plant, gear) -> None:
     issued = issue_token(plant)
     barrier = threading.Barrier(4)
     codes: list[int] = []
@@ -171,7 +171,7 @@ def test_two_requests_racing_to_claim_one_key_let_exactly_one_through(plant, gea
 
 
 @pytest.mark.django_db
-def test_the_hourly_purge_deletes_expired_keys_only(erp_client, plant, gear) -> None:  # type: ignore[no-untyped-def]
+def test_the_hourly_purge_deletes_expired_keys_only(erp_client, plant, gear) -> None:
     from plant.tasks import purge_idempotency_keys_task
 
     post(erp_client, plant, rows(), key="old")

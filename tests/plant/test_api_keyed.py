@@ -15,7 +15,7 @@ from tests.snapshots import unchanged
 pytestmark = pytest.mark.django_db
 
 
-def test_put_by_code_creates_then_replaces_an_item_and_get_answers_304(erp_client, plant) -> None:  # type: ignore[no-untyped-def]
+def test_put_by_code_creates_then_replaces_an_item_and_get_answers_304(erp_client, plant) -> None:
     url = f"/api/v1/items/by-code/GEAR-40/?plant={plant.code}"
     created = erp_client.put(url, {"name": "Gear 40", "kind": "made"}, "application/json")
     assert created.status_code == 201, created.content
@@ -27,7 +27,7 @@ def test_put_by_code_creates_then_replaces_an_item_and_get_answers_304(erp_clien
     assert [e.action for e in ApiAuditEntry.objects.order_by("pk")] == ["create", "update"]
 
 
-def test_a_machine_is_upserted_by_code_with_its_work_centre_by_code(erp_client, plant) -> None:  # type: ignore[no-untyped-def]
+def test_a_machine_is_upserted_by_code_with_its_work_centre_by_code(erp_client, plant) -> None:
     WorkCentreFactory(plant=plant, code="CNC")
     url = f"/api/v1/machines/by-code/CNC-01/?plant={plant.code}"
     response = erp_client.put(url, {"name": "Lathe", "work_centre": "CNC"}, "application/json")
@@ -37,7 +37,7 @@ def test_a_machine_is_upserted_by_code_with_its_work_centre_by_code(erp_client, 
     assert wrong.status_code == 400 and "work_centre" in wrong.json()["detail"]
 
 
-def test_by_code_needs_one_of_the_callers_plants(erp_client, plant) -> None:  # type: ignore[no-untyped-def]
+def test_by_code_needs_one_of_the_callers_plants(erp_client, plant) -> None:
     assert erp_client.get("/api/v1/items/by-code/X/").status_code == 404
     assert erp_client.get("/api/v1/items/by-code/X/?plant=P1").status_code == 404
     other = PlantFactory(code="PX")
@@ -49,7 +49,7 @@ def test_by_code_needs_one_of_the_callers_plants(erp_client, plant) -> None:  # 
     assert response.status_code == 404 and not Item.objects.filter(plant=other).exists()
 
 
-def test_calendars_are_read_only_to_integration_users(erp_client, plant) -> None:  # type: ignore[no-untyped-def]
+def test_calendars_are_read_only_to_integration_users(erp_client, plant) -> None:
     start = dt.datetime(2030, 1, 1, tzinfo=dt.UTC)
     body = {
         "plant": plant.code,
@@ -64,7 +64,7 @@ def test_calendars_are_read_only_to_integration_users(erp_client, plant) -> None
     assert erp_client.get("/api/v1/shift-patterns/").status_code == 200
 
 
-def test_a_read_only_token_cannot_upsert_by_code(plant) -> None:  # type: ignore[no-untyped-def]
+def test_a_read_only_token_cannot_upsert_by_code(plant) -> None:
     reader = Client(**bearer(issue_token(plant, scope="read", username="reader")))
     url = f"/api/v1/items/by-code/G/?plant={plant.code}"
     with unchanged():
@@ -72,7 +72,7 @@ def test_a_read_only_token_cannot_upsert_by_code(plant) -> None:  # type: ignore
     assert refused.status_code == 403
 
 
-def test_an_items_whole_bom_is_replaced_by_codes_and_audited(erp_client, plant) -> None:  # type: ignore[no-untyped-def]
+def test_an_items_whole_bom_is_replaced_by_codes_and_audited(erp_client, plant) -> None:
     from tests.factories.plant import ItemFactory
 
     ItemFactory(plant=plant, code="BRK", kind="made")
@@ -80,7 +80,7 @@ def test_an_items_whole_bom_is_replaced_by_codes_and_audited(erp_client, plant) 
         ItemFactory(plant=plant, code=code, kind="bought")
     url = f"/api/v1/items/by-code/BRK/bom/?plant={plant.code}"
 
-    def put(lines):  # type: ignore[no-untyped-def]
+    def put(lines):
         body = {"lines": [{"component": c, "quantity": q} for c, q in lines]}
         return erp_client.put(url, body, "application/json")
 
@@ -107,7 +107,7 @@ def test_an_items_whole_bom_is_replaced_by_codes_and_audited(erp_client, plant) 
     assert bought_item.status_code == 422 and "bought" in bought_item.json()["message"]
 
 
-def test_every_master_data_read_by_id_sends_an_etag_that_answers_304(erp_client, plant) -> None:  # type: ignore[no-untyped-def]
+def test_every_master_data_read_by_id_sends_an_etag_that_answers_304(erp_client, plant) -> None:
     centre = WorkCentreFactory(plant=plant, code="MILL")
     url = f"/api/v1/work-centres/{centre.pk}/"
     etag = erp_client.get(url)["ETag"]

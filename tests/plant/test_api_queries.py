@@ -40,7 +40,7 @@ def test_every_list_endpoint_has_a_pinned_query_count() -> None:
 @pytest.mark.parametrize("name", sorted(EXPECTED_QUERIES))
 def test_a_list_costs_the_same_queries_for_one_plant_or_three(
     client, django_assert_num_queries, plant, manager, name
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     from plant.models import PlantMembership
     from tests.factories.plant import PlantFactory
 

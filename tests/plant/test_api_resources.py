@@ -15,7 +15,7 @@ from tests.factories.plant import ItemFactory, MachineFactory, WorkCentreFactory
 pytestmark = pytest.mark.django_db
 
 
-def post(client, url: str, data: dict[str, Any]):  # type: ignore[no-untyped-def]
+def post(client, url: str, data: dict[str, Any]):
     return client.post(url, data, content_type="application/json")
 
 
@@ -41,7 +41,7 @@ def routing_payload(item: str, machine: str, centre: str = "MILL") -> dict[str, 
     }
 
 
-def test_a_manager_creates_a_machine_naming_its_work_centre_by_code(manager_client, plant) -> None:  # type: ignore[no-untyped-def]
+def test_a_manager_creates_a_machine_naming_its_work_centre_by_code(manager_client, plant) -> None:
     WorkCentreFactory(plant=plant, code="MILL")
     response = post(
         manager_client,
@@ -54,7 +54,7 @@ def test_a_manager_creates_a_machine_naming_its_work_centre_by_code(manager_clie
     assert Machine.objects.get(code="MIL-02").work_centre.code == "MILL"
 
 
-def test_an_unknown_work_centre_code_is_refused_naming_the_field(manager_client, plant) -> None:  # type: ignore[no-untyped-def]
+def test_an_unknown_work_centre_code_is_refused_naming_the_field(manager_client, plant) -> None:
     response = post(
         manager_client,
         "/api/v1/machines/",
@@ -70,7 +70,7 @@ def test_an_unknown_work_centre_code_is_refused_naming_the_field(manager_client,
 
 def test_a_manager_cannot_create_in_a_plant_they_do_not_belong_to(
     manager_client, plant, other_plant
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     WorkCentreFactory(plant=other_plant, code="MILL")
     response = post(
         manager_client,
@@ -81,7 +81,7 @@ def test_a_manager_cannot_create_in_a_plant_they_do_not_belong_to(
     assert response.json()["detail"] == {"plant": ["There is no plant with code 'P2'."]}
 
 
-def test_a_duplicate_code_is_a_rule_violation(manager_client, plant) -> None:  # type: ignore[no-untyped-def]
+def test_a_duplicate_code_is_a_rule_violation(manager_client, plant) -> None:
     WorkCentreFactory(plant=plant, code="MILL")
     response = post(
         manager_client, "/api/v1/work-centres/", {"plant": "P1", "code": "MILL", "name": "x"}
@@ -92,7 +92,7 @@ def test_a_duplicate_code_is_a_rule_violation(manager_client, plant) -> None:  #
 
 def test_patching_a_machine_changes_only_what_is_sent_and_never_its_plant(
     manager_client, plant
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     machine = MachineFactory(work_centre__plant=plant, code="MIL-01", name="Mill")
     url = f"/api/v1/machines/{machine.pk}/"
     response = manager_client.patch(url, {"status": "down"}, content_type="application/json")
@@ -105,7 +105,7 @@ def test_patching_a_machine_changes_only_what_is_sent_and_never_its_plant(
 
 def test_deleting_a_machine_a_routing_uses_is_a_409_saying_what_uses_it(
     manager_client, plant
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     records = master_data(plant)
     response = manager_client.delete(f"/api/v1/machines/{records[Machine].pk}/")
     assert response.status_code == 409
@@ -116,7 +116,7 @@ def test_deleting_a_machine_a_routing_uses_is_a_409_saying_what_uses_it(
     assert Machine.objects.filter(pk=records[Machine].pk).exists()
 
 
-def test_deleting_an_unused_item_works(manager_client, plant) -> None:  # type: ignore[no-untyped-def]
+def test_deleting_an_unused_item_works(manager_client, plant) -> None:
     item = ItemFactory(plant=plant)
     assert manager_client.delete(f"/api/v1/items/{item.pk}/").status_code == 204
     assert not Item.objects.filter(pk=item.pk).exists()
@@ -124,7 +124,7 @@ def test_deleting_an_unused_item_works(manager_client, plant) -> None:  # type: 
 
 def test_a_routing_is_written_whole_with_machines_by_code_and_read_back_nested(
     manager_client, plant
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     MachineFactory(work_centre=WorkCentreFactory(plant=plant, code="MILL"), code="MIL-01")
     ItemFactory(plant=plant, code="SHAFT")
     created = post(manager_client, "/api/v1/routings/", routing_payload("SHAFT", "MIL-01"))
@@ -144,7 +144,7 @@ def test_a_routing_is_written_whole_with_machines_by_code_and_read_back_nested(
     assert [op["sequence"] for op in replaced.json()["operations"]] == [10]
 
 
-def test_a_routing_naming_an_unknown_machine_saves_nothing(manager_client, plant) -> None:  # type: ignore[no-untyped-def]
+def test_a_routing_naming_an_unknown_machine_saves_nothing(manager_client, plant) -> None:
     WorkCentreFactory(plant=plant, code="MILL")
     ItemFactory(plant=plant, code="SHAFT")
     response = post(manager_client, "/api/v1/routings/", routing_payload("SHAFT", "MIL-09"))
@@ -155,7 +155,7 @@ def test_a_routing_naming_an_unknown_machine_saves_nothing(manager_client, plant
     assert not Routing.objects.exists()
 
 
-def test_a_bought_item_cannot_get_a_routing(manager_client, plant) -> None:  # type: ignore[no-untyped-def]
+def test_a_bought_item_cannot_get_a_routing(manager_client, plant) -> None:
     MachineFactory(work_centre=WorkCentreFactory(plant=plant, code="MILL"), code="MIL-01")
     ItemFactory(plant=plant, code="BOLT", kind=Item.Kind.BOUGHT)
     response = post(manager_client, "/api/v1/routings/", routing_payload("BOLT", "MIL-01"))
@@ -163,7 +163,7 @@ def test_a_bought_item_cannot_get_a_routing(manager_client, plant) -> None:  # t
     assert response.json()["message"] == "BOLT is bought, not made: it has no routing."
 
 
-def test_bom_lines_are_set_listed_refused_on_cycles_and_removed(manager_client, plant) -> None:  # type: ignore[no-untyped-def]
+def test_bom_lines_are_set_listed_refused_on_cycles_and_removed(manager_client, plant) -> None:
     top = ItemFactory(plant=plant, code="TOP")
     sub = ItemFactory(plant=plant, code="SUB")
     assert (
@@ -185,7 +185,7 @@ def test_bom_lines_are_set_listed_refused_on_cycles_and_removed(manager_client, 
     assert gone.status_code == 404 and gone.json()["message"] == "TOP has no BOM line for 'SUB'."
 
 
-def test_lists_filter_by_plant_and_updated_since(client, plant, other_plant, manager) -> None:  # type: ignore[no-untyped-def]
+def test_lists_filter_by_plant_and_updated_since(client, plant, other_plant, manager) -> None:
     from plant.models import PlantMembership
 
     PlantMembership.objects.create(user=manager, plant=other_plant)
@@ -206,7 +206,7 @@ def test_lists_filter_by_plant_and_updated_since(client, plant, other_plant, man
     assert bad.status_code == 400 and "updated_since" in bad.json()["detail"]
 
 
-def test_cursor_pages_walk_every_row_once(manager_client, plant) -> None:  # type: ignore[no-untyped-def]
+def test_cursor_pages_walk_every_row_once(manager_client, plant) -> None:
     for n in range(5):
         ItemFactory(plant=plant, code=f"I{n}")
     seen, url = [], "/api/v1/items/?page_size=2"
@@ -217,7 +217,7 @@ def test_cursor_pages_walk_every_row_once(manager_client, plant) -> None:  # typ
     assert seen == [f"I{n}" for n in range(5)]
 
 
-def test_calendar_exceptions_go_through_their_service_rules(manager_client, plant) -> None:  # type: ignore[no-untyped-def]
+def test_calendar_exceptions_go_through_their_service_rules(manager_client, plant) -> None:
     payload = {
         "plant": "P1",
         "kind": "holiday",
@@ -235,7 +235,7 @@ def test_calendar_exceptions_go_through_their_service_rules(manager_client, plan
     assert maintenance.status_code == 422 and "machine" in maintenance.json()["detail"]
 
 
-def test_an_overtime_offer_names_its_machine_by_code(manager_client, plant) -> None:  # type: ignore[no-untyped-def]
+def test_an_overtime_offer_names_its_machine_by_code(manager_client, plant) -> None:
     MachineFactory(work_centre__plant=plant, code="MIL-01")
     response = post(
         manager_client,
@@ -252,7 +252,7 @@ def test_an_overtime_offer_names_its_machine_by_code(manager_client, plant) -> N
     assert (response.json()["machine"], response.json()["cost_per_hour"]) == ("MIL-01", "45.00")
 
 
-def test_a_shift_pattern_is_written_whole_with_its_shifts(manager_client, plant) -> None:  # type: ignore[no-untyped-def]
+def test_a_shift_pattern_is_written_whole_with_its_shifts(manager_client, plant) -> None:
     shifts = [{"weekday": d, "start_time": "06:00", "end_time": "14:00"} for d in range(5)]
     created = post(
         manager_client,

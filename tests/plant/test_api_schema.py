@@ -23,7 +23,7 @@ def test_the_schema_validates_without_a_single_warning(tmp_path: Path) -> None:
     assert "/api/v1/routings/{id}/" in schema and "/api/v1/items/{id}/bom/" in schema
 
 
-def test_every_operation_has_a_summary(client, manager) -> None:  # type: ignore[no-untyped-def]
+def test_every_operation_has_a_summary(client, manager) -> None:
     client.force_login(manager)
     schema = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
     missing = [
@@ -36,7 +36,7 @@ def test_every_operation_has_a_summary(client, manager) -> None:  # type: ignore
 
 
 @pytest.mark.parametrize("url", ["/api/docs/", "/api/redoc/"])
-def test_the_api_docs_load_everything_from_the_app_itself(client, manager, url: str) -> None:  # type: ignore[no-untyped-def]
+def test_the_api_docs_load_everything_from_the_app_itself(client, manager, url: str) -> None:
     client.force_login(manager)
     response = client.get(url)
     assert response.status_code == 200
@@ -47,11 +47,11 @@ def test_the_api_docs_load_everything_from_the_app_itself(client, manager, url: 
     assert "cdn" not in html.lower()
 
 
-def test_every_operation_shows_an_example_of_what_it_takes_or_returns(client, manager) -> None:  # type: ignore[no-untyped-def]
+def test_every_operation_shows_an_example_of_what_it_takes_or_returns(client, manager) -> None:
     client.force_login(manager)
     schema = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
 
-    def has_examples(part: dict) -> bool:  # type: ignore[type-arg]
+    def has_examples(part: dict) -> bool:
         return any("examples" in body for body in part.get("content", {}).values())
 
     missing = []

@@ -51,16 +51,16 @@ def run_operations(live_server: Any, plant: Any, scope: str, examples: int, read
             database=None,
             suppress_health_check=list(HealthCheck),
         )
-        def conforms(case):  # type: ignore[no-untyped-def]
+        def conforms(case):
             case.call_and_validate(base_url=live_server.url, headers=auth, checks=CHECKS)
 
         conforms()
     return len(operations)
 
 
-def test_every_read_conforms_to_the_schema_and_never_fails(live_server, plant) -> None:  # type: ignore[no-untyped-def]
+def test_every_read_conforms_to_the_schema_and_never_fails(live_server, plant) -> None:
     assert run_operations(live_server, plant, "read", examples=15, reads=True) > 20
 
 
-def test_every_write_conforms_to_the_schema_and_never_fails(live_server, plant) -> None:  # type: ignore[no-untyped-def]
+def test_every_write_conforms_to_the_schema_and_never_fails(live_server, plant) -> None:
     assert run_operations(live_server, plant, "write", examples=10, reads=False) > 20

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 def test_a_token_past_its_rate_gets_429_with_the_error_shape_and_others_do_not(
     plant, settings
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     settings.API_THROTTLE_RATE = "3/minute"
     cache.clear()
     busy = Client(**bearer(issue_token(plant, username="busy")))
@@ -32,7 +32,7 @@ def test_a_token_past_its_rate_gets_429_with_the_error_shape_and_others_do_not(
 
 def test_each_tablet_session_of_a_shared_login_has_its_own_budget(
     plant, supervisor, settings
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     settings.API_THROTTLE_RATE = "3/minute"
     cache.clear()
     first_tablet, second_tablet = Client(), Client()

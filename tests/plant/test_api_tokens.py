@@ -18,7 +18,7 @@ from tests.factories.tokens import bearer, issue_token
 pytestmark = pytest.mark.django_db
 
 
-def test_a_write_token_reads_and_writes_its_plant(erp_client, plant) -> None:  # type: ignore[no-untyped-def]
+def test_a_write_token_reads_and_writes_its_plant(erp_client, plant) -> None:
     response = erp_client.post(
         "/api/v1/work-centres/",
         {"plant": plant.code, "code": "CNC", "name": "CNC"},
@@ -29,14 +29,14 @@ def test_a_write_token_reads_and_writes_its_plant(erp_client, plant) -> None:  #
     assert [r["code"] for r in rows] == ["CNC"]
 
 
-def test_the_token_is_stored_only_as_a_prefix_and_a_hash(erp_token) -> None:  # type: ignore[no-untyped-def]
+def test_the_token_is_stored_only_as_a_prefix_and_a_hash(erp_token) -> None:
     row = ApiToken.objects.get()
     assert erp_token.secret.startswith(f"takt_{row.prefix}_")
     assert row.secret_hash == hash_token(erp_token.secret) != erp_token.secret
     assert erp_token.secret not in str(ApiToken.objects.values().get())
 
 
-def test_a_read_only_token_reads_but_gets_403_on_every_write(plant) -> None:  # type: ignore[no-untyped-def]
+def test_a_read_only_token_reads_but_gets_403_on_every_write(plant) -> None:
     client = Client(**bearer(issue_token(plant, scope="read")))
     centre = WorkCentreFactory(plant=plant, code="MILL")
     assert client.get(f"/api/v1/work-centres/{centre.pk}/").status_code == 200
@@ -58,7 +58,7 @@ def test_a_read_only_token_reads_but_gets_403_on_every_write(plant) -> None:  # 
         ({"revoked_at": timezone.now()}, "token_revoked"),
     ],
 )
-def test_an_expired_or_revoked_token_gets_401_with_the_error_shape(plant, change, code) -> None:  # type: ignore[no-untyped-def]
+def test_an_expired_or_revoked_token_gets_401_with_the_error_shape(plant, change, code) -> None:
     issued = issue_token(plant)
     ApiToken.objects.filter(pk=issued.token.pk).update(**change)
     response = Client(**bearer(issued)).get("/api/v1/machines/")
@@ -67,7 +67,7 @@ def test_an_expired_or_revoked_token_gets_401_with_the_error_shape(plant, change
     assert response["WWW-Authenticate"].startswith("Bearer")
 
 
-def test_an_unknown_or_tampered_token_gets_401(plant) -> None:  # type: ignore[no-untyped-def]
+def test_an_unknown_or_tampered_token_gets_401(plant) -> None:
     issued = issue_token(plant)
     for raw in ["takt_nope", issued.secret[:-1] + ("A" if issued.secret[-1] != "A" else "B")]:
         response = Client(HTTP_AUTHORIZATION=f"Bearer {raw}").get("/api/v1/machines/")
@@ -75,12 +75,12 @@ def test_an_unknown_or_tampered_token_gets_401(plant) -> None:  # type: ignore[n
         assert response.json()["code"] == "token_invalid"
 
 
-def test_an_anonymous_call_gets_401_not_403(client) -> None:  # type: ignore[no-untyped-def]
+def test_an_anonymous_call_gets_401_not_403(client) -> None:
     response = client.get("/api/v1/plants/")
     assert response.status_code == 401 and response.json()["code"] == "not_authenticated"
 
 
-def test_a_token_narrows_its_user_to_the_token_plants(plant, other_plant) -> None:  # type: ignore[no-untyped-def]
+def test_a_token_narrows_its_user_to_the_token_plants(plant, other_plant) -> None:
     issued = issue_token(plant)
     PlantMembership.objects.create(user=issued.token.user, plant=other_plant)
     theirs = WorkCentreFactory(plant=other_plant, code="THEIRS")
@@ -93,7 +93,7 @@ def test_a_token_narrows_its_user_to_the_token_plants(plant, other_plant) -> Non
 
 def test_a_session_write_needs_the_csrf_token_and_a_token_write_does_not(
     manager, erp_token, plant
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     browser = Client(enforce_csrf_checks=True)
     browser.force_login(manager)
     body = {"plant": plant.code, "code": "X1", "name": "X"}
@@ -103,7 +103,7 @@ def test_a_session_write_needs_the_csrf_token_and_a_token_write_does_not(
     assert erp.post("/api/v1/work-centres/", body, "application/json").status_code == 201
 
 
-def test_the_command_issues_a_token_that_works(plant) -> None:  # type: ignore[no-untyped-def]
+def test_the_command_issues_a_token_that_works(plant) -> None:
     out = StringIO()
     call_command("create_api_token", user="sap", plant=[plant.code], scope="read", stdout=out)
     secret = out.getvalue().strip()
@@ -111,14 +111,14 @@ def test_the_command_issues_a_token_that_works(plant) -> None:  # type: ignore[n
     assert response.status_code == 200 and response.json()["results"][0]["code"] == plant.code
 
 
-def test_a_token_is_never_issued_in_a_persons_name(plant, manager) -> None:  # type: ignore[no-untyped-def]
+def test_a_token_is_never_issued_in_a_persons_name(plant, manager) -> None:
     from plant.errors import RuleViolation
 
     with pytest.raises(RuleViolation, match="person's login"):
         issue_token(plant, username=manager.username)
 
 
-def test_every_master_data_write_is_audited_with_its_diff(erp_client, plant) -> None:  # type: ignore[no-untyped-def]
+def test_every_master_data_write_is_audited_with_its_diff(erp_client, plant) -> None:
     from plant.models import ApiAuditEntry
 
     body = {"plant": plant.code, "code": "CNC", "name": "CNC"}

@@ -69,7 +69,7 @@ def test_a_night_shift_lasts_seven_hours_when_clocks_go_forward_and_nine_when_th
 
 
 @pytest.mark.django_db
-def test_holidays_remove_and_extra_shifts_add_working_time(plant) -> None:  # type: ignore[no-untyped-def]
+def test_holidays_remove_and_extra_shifts_add_working_time(plant) -> None:
     pattern = ShiftPatternFactory(plant=plant)
     for day in range(5):
         ShiftFactory(pattern=pattern, weekday=day)

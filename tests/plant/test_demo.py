@@ -11,7 +11,7 @@ from scheduling.models import ProductionOrder
 pytestmark = pytest.mark.django_db
 
 
-def test_the_demo_plant_is_rich_and_loading_it_twice_adds_nothing(capsys) -> None:  # type: ignore[no-untyped-def]
+def test_the_demo_plant_is_rich_and_loading_it_twice_adds_nothing(capsys) -> None:
     call_command("load_demo_plant", today=dt.date(2026, 11, 16))
     call_command("load_demo_plant", today=dt.date(2026, 11, 16))
     out = capsys.readouterr().out

@@ -29,14 +29,14 @@ pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
 ITEMS = b"code,name,kind\nGEAR,Gear,made\nBOLT,Bolt,bought\n"
 
 
-def upload(client, plant, kind: str, name: str, content: bytes):  # type: ignore[no-untyped-def]
+def upload(client, plant, kind: str, name: str, content: bytes):
     return client.post(
         "/imports/",
         {"plant": plant.pk, "kind": kind, "file": SimpleUploadedFile(name, content)},
     )
 
 
-def test_a_manager_previews_then_confirms_an_items_csv(manager_client, plant) -> None:  # type: ignore[no-untyped-def]
+def test_a_manager_previews_then_confirms_an_items_csv(manager_client, plant) -> None:
     assert manager_client.get("/imports/").status_code == 200
     response = upload(manager_client, plant, "items", "items.csv", ITEMS)
     assert response.status_code == 302
@@ -53,7 +53,7 @@ def test_a_manager_previews_then_confirms_an_items_csv(manager_client, plant) ->
 
 def test_a_preview_with_errors_lists_them_by_row_and_offers_no_confirm(
     manager_client, plant
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     plant.code = "NW1"
     plant.save()
     WorkCentreFactory(plant=plant, code="MILL")
@@ -77,13 +77,13 @@ def test_a_preview_with_errors_lists_them_by_row_and_offers_no_confirm(
     assert not Machine.objects.get(code="LAT-01").operations.exists()
 
 
-def test_a_bad_file_is_refused_on_the_upload_page(manager_client, plant) -> None:  # type: ignore[no-untyped-def]
+def test_a_bad_file_is_refused_on_the_upload_page(manager_client, plant) -> None:
     response = manager_client.post("/imports/", {"plant": plant.pk, "kind": "items"})
     assert response.status_code == 400
     assert "Choose a CSV or XLSX file." in response.content.decode()
 
 
-def test_a_viewer_may_not_import(client, plant, viewer) -> None:  # type: ignore[no-untyped-def]
+def test_a_viewer_may_not_import(client, plant, viewer) -> None:
     client.force_login(viewer)
     assert client.get("/imports/").status_code == 403
     with unchanged():
@@ -91,7 +91,7 @@ def test_a_viewer_may_not_import(client, plant, viewer) -> None:  # type: ignore
     assert not Item.objects.exists()
 
 
-def test_an_outsider_cannot_import_into_another_plant(client, plant, outsider) -> None:  # type: ignore[no-untyped-def]
+def test_an_outsider_cannot_import_into_another_plant(client, plant, outsider) -> None:
     client.force_login(outsider)
     assert client.get(f"/imports/?plant={plant.pk}").status_code == 404
     with unchanged():
@@ -99,7 +99,7 @@ def test_an_outsider_cannot_import_into_another_plant(client, plant, outsider) -
     assert not Item.objects.exists()
 
 
-def test_another_users_preview_token_is_not_found(client, plant, manager, outsider) -> None:  # type: ignore[no-untyped-def]
+def test_another_users_preview_token_is_not_found(client, plant, manager, outsider) -> None:
     client.force_login(manager)
     location = upload(client, plant, "items", "items.csv", ITEMS)["Location"]
     client.force_login(outsider)

@@ -29,7 +29,7 @@ def xlsx(headers: list[str], rows: list[list[object]]) -> bytes:
 
 
 @pytest.fixture
-def shop(plant):  # type: ignore[no-untyped-def]
+def shop(plant):
     centre = WorkCentreFactory(plant=plant, code="MILL")
     MachineFactory(work_centre=centre, code="MIL-01")
     MachineFactory(work_centre=centre, code="MIL-02")
@@ -38,7 +38,7 @@ def shop(plant):  # type: ignore[no-untyped-def]
     return plant
 
 
-def test_an_items_preview_reports_creates_updates_unchanged_and_writes_nothing(shop) -> None:  # type: ignore[no-untyped-def]
+def test_an_items_preview_reports_creates_updates_unchanged_and_writes_nothing(shop) -> None:
     ItemFactory(plant=shop, code="BOLT", name="Bolt", kind="bought")
     content = csv(
         "code,name,kind,unit,family\n"
@@ -57,7 +57,7 @@ def test_an_items_preview_reports_creates_updates_unchanged_and_writes_nothing(s
     assert Item.objects.get(code="SHAFT").name == "Shaft"
 
 
-def test_row_errors_name_the_row_the_cell_and_the_plant(shop) -> None:  # type: ignore[no-untyped-def]
+def test_row_errors_name_the_row_the_cell_and_the_plant(shop) -> None:
     content = csv(
         "code,name,work_centre,status\n"
         "MIL-03,Third mill,MILL,available\n"
@@ -75,7 +75,7 @@ def test_row_errors_name_the_row_the_cell_and_the_plant(shop) -> None:  # type: 
     assert not Machine.objects.filter(code__in=["MIL-03", "MIL-04"]).exists()
 
 
-def test_applying_machines_from_xlsx_creates_and_updates(shop) -> None:  # type: ignore[no-untyped-def]
+def test_applying_machines_from_xlsx_creates_and_updates(shop) -> None:
     content = xlsx(
         ["Code", "Name", "Work centre", "Status"],
         [["MIL-02", "Renamed", "MILL", "down"], ["MIL-05", "Fifth", "MILL", None]],
@@ -86,7 +86,7 @@ def test_applying_machines_from_xlsx_creates_and_updates(shop) -> None:  # type:
     assert Machine.objects.get(code="MIL-05").work_centre.code == "MILL"
 
 
-def test_routings_are_grouped_per_item_and_saved_whole(shop) -> None:  # type: ignore[no-untyped-def]
+def test_routings_are_grouped_per_item_and_saved_whole(shop) -> None:
     content = csv(
         ROUTING_HEADER + "SHAFT,10,Turn,MILL,no,0,,MIL-01,5,1.5\n"
         "SHAFT,10,Turn,MILL,no,0,,MIL-02,0,2\n"
@@ -109,7 +109,7 @@ def test_routings_are_grouped_per_item_and_saved_whole(shop) -> None:  # type: i
     assert {r.action for r in again.rows} == {"unchanged"}
 
 
-def test_a_routing_row_naming_an_unknown_machine_is_reported_and_blocks_its_item(shop) -> None:  # type: ignore[no-untyped-def]
+def test_a_routing_row_naming_an_unknown_machine_is_reported_and_blocks_its_item(shop) -> None:
     content = csv(
         ROUTING_HEADER + "SHAFT,10,Turn,MILL,no,0,,MIL-01,5,1.5\n"
         "SHAFT,20,Polish,MILL,no,0,,MIL-09,0,1\n"
@@ -120,7 +120,7 @@ def test_a_routing_row_naming_an_unknown_machine_is_reported_and_blocks_its_item
     assert [r.action for r in preview.rows] == ["blocked", "create", "blocked"]
 
 
-def test_routing_rule_breaks_point_at_the_operations_first_row(shop) -> None:  # type: ignore[no-untyped-def]
+def test_routing_rule_breaks_point_at_the_operations_first_row(shop) -> None:
     content = csv(
         ROUTING_HEADER + "SHAFT,10,Turn,MILL,no,0,,MIL-01,5,1.5\n"
         "SHAFT,20,Wash,MILL,no,30,10,MIL-01,0,1\n"
@@ -133,7 +133,7 @@ def test_routing_rule_breaks_point_at_the_operations_first_row(shop) -> None:  #
     ]
 
 
-def test_a_missing_column_or_unreadable_file_is_a_file_error(shop) -> None:  # type: ignore[no-untyped-def]
+def test_a_missing_column_or_unreadable_file_is_a_file_error(shop) -> None:
     missing = preview_import(plant=shop, kind="items", content=b"code\nX\n", filename="i.csv")
     assert missing.file_errors == ["The file has no 'name' column."]
     wrong = preview_import(plant=shop, kind="items", content=b"x", filename="i.txt")
@@ -142,7 +142,7 @@ def test_a_missing_column_or_unreadable_file_is_a_file_error(shop) -> None:  # t
     assert broken.file_errors[0].startswith("The file could not be read")
 
 
-def test_a_failure_while_writing_rolls_back_every_row(shop, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_failure_while_writing_rolls_back_every_row(shop, monkeypatch) -> None:
     ItemFactory(plant=shop, code="GEAR")
     content = csv(
         ROUTING_HEADER + "GEAR,10,Cut,MILL,no,0,,MIL-01,0,1\nSHAFT,10,Turn,MILL,no,0,,MIL-01,0,1\n"
@@ -150,7 +150,7 @@ def test_a_failure_while_writing_rolls_back_every_row(shop, monkeypatch) -> None
     real = imports.save_routing
     calls = []
 
-    def save_then_fail(**kwargs):  # type: ignore[no-untyped-def]
+    def save_then_fail(**kwargs):
         calls.append(kwargs["item"].code)
         if len(calls) == 2:
             raise RuleViolation("The disk is full.")
@@ -163,7 +163,7 @@ def test_a_failure_while_writing_rolls_back_every_row(shop, monkeypatch) -> None
     assert not Routing.objects.exists() and not OperationMachine.objects.exists()
 
 
-def test_apply_validates_again_against_what_changed_since_the_preview(shop) -> None:  # type: ignore[no-untyped-def]
+def test_apply_validates_again_against_what_changed_since_the_preview(shop) -> None:
     content = csv("code,name,work_centre\nMIL-07,Seventh,MILL\nMIL-08,Eighth,LATHE\n")
     lathe = WorkCentreFactory(plant=shop, code="LATHE")
     assert not preview_import(
@@ -175,7 +175,7 @@ def test_apply_validates_again_against_what_changed_since_the_preview(shop) -> N
     assert not Machine.objects.filter(code="MIL-07").exists()
 
 
-def test_an_item_row_breaking_a_model_rule_is_reported(shop) -> None:  # type: ignore[no-untyped-def]
+def test_an_item_row_breaking_a_model_rule_is_reported(shop) -> None:
     content = csv("code,name,kind\nbad code!,Bad,made\nOK,Fine,sold\n")
     preview = preview_import(plant=shop, kind="items", content=content, filename="i.csv")
     assert preview.errors[0].startswith("row 2: code: Use letters, digits")

@@ -8,14 +8,14 @@ from tests.snapshots import unchanged
 pytestmark = pytest.mark.django_db
 
 
-def test_the_home_page_asks_an_anonymous_visitor_to_log_in(client) -> None:  # type: ignore[no-untyped-def]
+def test_the_home_page_asks_an_anonymous_visitor_to_log_in(client) -> None:
     response = client.get("/")
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
 
 
 def test_a_manager_sees_their_plants_machines_and_an_outsider_does_not(
     client, plant, manager, outsider
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     MachineFactory(work_centre__plant=plant, code="MILL-7", name="Big mill")
     client.force_login(manager)
     assert "MILL-7" in client.get("/").content.decode()
@@ -23,13 +23,13 @@ def test_a_manager_sees_their_plants_machines_and_an_outsider_does_not(
     assert "MILL-7" not in client.get("/").content.decode()
 
 
-def test_switching_to_another_plants_id_is_not_found(client, plant, other_plant, outsider) -> None:  # type: ignore[no-untyped-def]
+def test_switching_to_another_plants_id_is_not_found(client, plant, other_plant, outsider) -> None:
     client.force_login(outsider)
     with unchanged():
         assert client.post("/plant/switch/", {"plant": plant.pk}).status_code == 404
 
 
-def test_healthz_reports_the_database_and_the_broker(client) -> None:  # type: ignore[no-untyped-def]
+def test_healthz_reports_the_database_and_the_broker(client) -> None:
     response = client.get("/healthz")
     body = response.json()
     assert response.status_code == 200 and body["status"] == "ok"
@@ -38,10 +38,10 @@ def test_healthz_reports_the_database_and_the_broker(client) -> None:  # type: i
 
 def test_healthz_answers_503_and_names_the_failure_when_the_broker_is_down(
     client, monkeypatch
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     from plant import health
 
-    def refuse():  # type: ignore[no-untyped-def]
+    def refuse():
         raise ConnectionRefusedError("broker unreachable")
 
     monkeypatch.setattr(health.celery_app, "connection_for_write", refuse)

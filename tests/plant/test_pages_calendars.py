@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 UTC = dt.UTC
 
 
-def test_a_manager_adds_a_night_shift_that_crosses_midnight(manager_client, plant) -> None:  # type: ignore[no-untyped-def]
+def test_a_manager_adds_a_night_shift_that_crosses_midnight(manager_client, plant) -> None:
     pattern = ShiftPatternFactory(plant=plant)
     response = manager_client.post(
         reverse("plant:shift-create", args=[pattern.pk]),
@@ -41,7 +41,7 @@ def test_a_manager_adds_a_night_shift_that_crosses_midnight(manager_client, plan
 
 def test_a_shift_ending_before_it_starts_is_refused_and_nothing_is_saved(
     manager_client, plant
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     pattern = ShiftPatternFactory(plant=plant)
     response = manager_client.post(
         reverse("plant:shift-create", args=[pattern.pk]),
@@ -52,7 +52,7 @@ def test_a_shift_ending_before_it_starts_is_refused_and_nothing_is_saved(
     assert not Shift.objects.filter(pattern=pattern).exists()
 
 
-def test_a_manager_edits_and_removes_a_shift(manager_client, plant) -> None:  # type: ignore[no-untyped-def]
+def test_a_manager_edits_and_removes_a_shift(manager_client, plant) -> None:
     shift = ShiftFactory(pattern__plant=plant)
     manager_client.post(
         reverse("plant:shift-edit", args=[shift.pk]),
@@ -64,7 +64,7 @@ def test_a_manager_edits_and_removes_a_shift(manager_client, plant) -> None:  # 
     assert not Shift.objects.filter(pk=shift.pk).exists()
 
 
-def test_a_holiday_is_entered_in_plant_local_time_and_shown_in_it(manager_client, plant) -> None:  # type: ignore[no-untyped-def]
+def test_a_holiday_is_entered_in_plant_local_time_and_shown_in_it(manager_client, plant) -> None:
     response = manager_client.post(
         reverse("plant:exception-create"),
         {"kind": "holiday", "start": "2026-12-24T06:00", "end": "2026-12-27T00:00", "reason": "X"},
@@ -77,7 +77,7 @@ def test_a_holiday_is_entered_in_plant_local_time_and_shown_in_it(manager_client
     assert "Thu 24 Dec 2026, 06:00 – Sun 27 Dec 2026, 00:00" in page
 
 
-def test_summer_time_is_respected_when_entering_an_exception(manager_client, plant) -> None:  # type: ignore[no-untyped-def]
+def test_summer_time_is_respected_when_entering_an_exception(manager_client, plant) -> None:
     machine = MachineFactory(work_centre__plant=plant)
     manager_client.post(
         reverse("plant:exception-create"),
@@ -91,7 +91,7 @@ def test_summer_time_is_respected_when_entering_an_exception(manager_client, pla
     assert CalendarException.objects.get().start == dt.datetime(2026, 7, 1, 4, tzinfo=UTC)
 
 
-def test_overlapping_exceptions_are_refused_with_the_clash_named(manager_client, plant) -> None:  # type: ignore[no-untyped-def]
+def test_overlapping_exceptions_are_refused_with_the_clash_named(manager_client, plant) -> None:
     save_calendar_exception(
         plant=plant,
         kind="holiday",
@@ -109,7 +109,7 @@ def test_overlapping_exceptions_are_refused_with_the_clash_named(manager_client,
 
 def test_maintenance_without_a_machine_is_refused_on_the_machine_field(
     manager_client, plant
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     response = manager_client.post(
         reverse("plant:exception-create"),
         {"kind": "maintenance", "start": "2026-12-01T06:00", "end": "2026-12-01T10:00"},
@@ -118,7 +118,7 @@ def test_maintenance_without_a_machine_is_refused_on_the_machine_field(
     assert not CalendarException.objects.exists()
 
 
-def test_an_exception_ending_before_it_starts_is_refused(manager_client, plant) -> None:  # type: ignore[no-untyped-def]
+def test_an_exception_ending_before_it_starts_is_refused(manager_client, plant) -> None:
     response = manager_client.post(
         reverse("plant:exception-create"),
         {"kind": "holiday", "start": "2026-12-02T06:00", "end": "2026-12-01T06:00"},
@@ -127,7 +127,7 @@ def test_an_exception_ending_before_it_starts_is_refused(manager_client, plant) 
     assert not CalendarException.objects.exists()
 
 
-def test_a_manager_offers_overtime_and_deletes_it(manager_client, plant) -> None:  # type: ignore[no-untyped-def]
+def test_a_manager_offers_overtime_and_deletes_it(manager_client, plant) -> None:
     machine = MachineFactory(work_centre__plant=plant)
     manager_client.post(
         reverse("plant:overtime-create"),
@@ -145,7 +145,7 @@ def test_a_manager_offers_overtime_and_deletes_it(manager_client, plant) -> None
     assert not OvertimeOffer.objects.exists()
 
 
-def test_a_negative_overtime_cost_is_refused(manager_client, plant) -> None:  # type: ignore[no-untyped-def]
+def test_a_negative_overtime_cost_is_refused(manager_client, plant) -> None:
     machine = MachineFactory(work_centre__plant=plant)
     response = manager_client.post(
         reverse("plant:overtime-create"),
@@ -161,11 +161,11 @@ def test_a_negative_overtime_cost_is_refused(manager_client, plant) -> None:  # 
 
 
 @pytest.fixture
-def grid(plant):  # type: ignore[no-untyped-def]
+def grid(plant):
     return WorkCentreFactory(plant=plant), FamilyFactory(plant=plant), FamilyFactory(plant=plant)
 
 
-def test_a_manager_sets_a_changeover_cell_with_htmx(manager_client, grid) -> None:  # type: ignore[no-untyped-def]
+def test_a_manager_sets_a_changeover_cell_with_htmx(manager_client, grid) -> None:
     wc, a, b = grid
     url = reverse("plant:changeover-cell", args=[wc.pk])
     data = {"from_family": a.pk, "to_family": b.pk, "minutes": "45"}
@@ -178,7 +178,7 @@ def test_a_manager_sets_a_changeover_cell_with_htmx(manager_client, grid) -> Non
     assert not Changeover.objects.exists()
 
 
-def test_negative_changeover_minutes_are_refused_in_the_cell(manager_client, grid) -> None:  # type: ignore[no-untyped-def]
+def test_negative_changeover_minutes_are_refused_in_the_cell(manager_client, grid) -> None:
     wc, a, b = grid
     response = manager_client.post(
         reverse("plant:changeover-cell", args=[wc.pk]),
@@ -191,7 +191,7 @@ def test_negative_changeover_minutes_are_refused_in_the_cell(manager_client, gri
 
 def test_the_matrix_shows_families_by_families_and_a_viewer_cannot_type_in_it(
     client, viewer, grid
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     wc, a, b = grid
     Changeover.objects.create(
         plant=wc.plant, work_centre=wc, from_family=a, to_family=b, minutes=35
@@ -204,7 +204,7 @@ def test_the_matrix_shows_families_by_families_and_a_viewer_cannot_type_in_it(
 
 def test_a_manager_moves_a_holiday_and_an_overlap_with_another_is_still_refused(
     manager_client, plant
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     import datetime as dt
 
     from django.urls import reverse
@@ -240,7 +240,7 @@ def test_a_manager_moves_a_holiday_and_an_overlap_with_another_is_still_refused(
     assert first.reason == "Christmas" and CalendarException.objects.count() == 2
 
 
-def test_an_overtime_offer_can_be_changed_but_not_made_negative(manager_client, plant) -> None:  # type: ignore[no-untyped-def]
+def test_an_overtime_offer_can_be_changed_but_not_made_negative(manager_client, plant) -> None:
     import datetime as dt
     from decimal import Decimal
 

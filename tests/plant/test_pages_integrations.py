@@ -15,7 +15,7 @@ from tests.snapshots import unchanged
 pytestmark = pytest.mark.django_db
 
 
-def test_a_manager_issues_a_token_sees_it_once_and_it_works(manager_client, plant) -> None:  # type: ignore[no-untyped-def]
+def test_a_manager_issues_a_token_sees_it_once_and_it_works(manager_client, plant) -> None:
     url = reverse("plant:integration-tokens")
     response = manager_client.post(
         url,
@@ -35,7 +35,7 @@ def test_a_manager_issues_a_token_sees_it_once_and_it_works(manager_client, plan
     assert secret.group(0) not in manager_client.get(url).content.decode()
 
 
-def test_a_manager_revokes_a_token_with_htmx_and_it_stops_working(manager_client, plant) -> None:  # type: ignore[no-untyped-def]
+def test_a_manager_revokes_a_token_with_htmx_and_it_stops_working(manager_client, plant) -> None:
     issued = issue_token(plant)
     url = reverse("plant:integration-token-revoke", args=[issued.token.pk])
     response = manager_client.post(url, HTTP_HX_REQUEST="true")
@@ -43,12 +43,12 @@ def test_a_manager_revokes_a_token_with_htmx_and_it_stops_working(manager_client
     assert Client(**bearer(issued)).get("/api/v1/plants/").status_code == 401
 
 
-def test_a_supervisor_may_not_open_the_token_page(client, supervisor) -> None:  # type: ignore[no-untyped-def]
+def test_a_supervisor_may_not_open_the_token_page(client, supervisor) -> None:
     client.force_login(supervisor)
     assert client.get(reverse("plant:integration-tokens")).status_code == 403
 
 
-def test_an_outsider_cannot_revoke_another_plants_token(outsider_client, plant) -> None:  # type: ignore[no-untyped-def]
+def test_an_outsider_cannot_revoke_another_plants_token(outsider_client, plant) -> None:
     issued = issue_token(plant)
     url = reverse("plant:integration-token-revoke", args=[issued.token.pk])
     with unchanged():
@@ -58,7 +58,7 @@ def test_an_outsider_cannot_revoke_another_plants_token(outsider_client, plant) 
 
 def test_the_admin_issues_a_token_through_the_service_and_shows_it_once(
     admin_client, plant
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     response = admin_client.post(
         reverse("admin:plant_apitoken_add"),
         {
@@ -82,7 +82,7 @@ def test_the_admin_issues_a_token_through_the_service_and_shows_it_once(
 
 def test_the_audit_page_lists_api_writes_in_a_fixed_number_of_queries(
     manager_client, plant, erp_client, django_assert_num_queries
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     for code in ("A1", "A2", "A3"):
         body = {"plant": plant.code, "code": code, "name": code}
         assert erp_client.post("/api/v1/work-centres/", body, "application/json").status_code == 201
@@ -93,7 +93,7 @@ def test_the_audit_page_lists_api_writes_in_a_fixed_number_of_queries(
     assert html.count("plant.workcentre") == 3 and "erp" in html
 
 
-def test_a_manager_subscribes_a_webhook_and_replays_a_delivery(manager_client, plant) -> None:  # type: ignore[no-untyped-def]
+def test_a_manager_subscribes_a_webhook_and_replays_a_delivery(manager_client, plant) -> None:
     from plant.models import WebhookDelivery, WebhookSubscription
     from plant.services.webhooks import emit_event
 
@@ -111,7 +111,7 @@ def test_a_manager_subscribes_a_webhook_and_replays_a_delivery(manager_client, p
 
 def test_an_outsider_cannot_replay_or_remove_another_plants_webhooks(
     outsider_client, plant
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     from plant.services.webhooks import emit_event, save_webhook_subscription
 
     sub = save_webhook_subscription(
@@ -127,7 +127,7 @@ def test_an_outsider_cannot_replay_or_remove_another_plants_webhooks(
 
 def test_the_token_and_webhook_pages_cost_the_same_queries_for_one_row_or_many(
     manager_client, plant, django_assert_num_queries
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     from plant.services.webhooks import emit_event, save_webhook_subscription
 
     def grow(n: int) -> None:
@@ -153,7 +153,7 @@ def test_the_token_and_webhook_pages_cost_the_same_queries_for_one_row_or_many(
 
 def test_staff_who_are_not_superusers_see_only_their_plants_tokens_in_the_admin(
     client, plant, other_plant, manager
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     from django.contrib.auth.models import Permission
 
     ours, theirs = issue_token(plant, username="ours"), issue_token(other_plant, username="theirs")

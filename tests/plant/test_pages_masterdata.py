@@ -17,7 +17,7 @@ from tests.factories.plant import (
 pytestmark = pytest.mark.django_db
 
 
-def test_a_manager_creates_a_work_centre_and_lands_on_its_page(manager_client, plant) -> None:  # type: ignore[no-untyped-def]
+def test_a_manager_creates_a_work_centre_and_lands_on_its_page(manager_client, plant) -> None:
     response = manager_client.post(
         reverse("plant:workcentre-create"), {"code": "PAINT", "name": "Paint shop"}, follow=True
     )
@@ -26,7 +26,7 @@ def test_a_manager_creates_a_work_centre_and_lands_on_its_page(manager_client, p
     assert "Paint shop" in response.content.decode()
 
 
-def test_a_duplicate_work_centre_code_is_refused_with_a_message(manager_client, plant) -> None:  # type: ignore[no-untyped-def]
+def test_a_duplicate_work_centre_code_is_refused_with_a_message(manager_client, plant) -> None:
     WorkCentreFactory(plant=plant, code="CNC")
     response = manager_client.post(
         reverse("plant:workcentre-create"), {"code": "CNC", "name": "Again"}
@@ -36,7 +36,7 @@ def test_a_duplicate_work_centre_code_is_refused_with_a_message(manager_client, 
     assert WorkCentre.objects.filter(plant=plant, code="CNC").count() == 1
 
 
-def test_a_manager_adds_a_machine_with_a_shift_pattern_override(manager_client, plant) -> None:  # type: ignore[no-untyped-def]
+def test_a_manager_adds_a_machine_with_a_shift_pattern_override(manager_client, plant) -> None:
     wc = WorkCentreFactory(plant=plant)
     pattern = ShiftPatternFactory(plant=plant, is_plant_default=False)
     manager_client.post(
@@ -55,7 +55,7 @@ def test_a_manager_adds_a_machine_with_a_shift_pattern_override(manager_client, 
 
 def test_a_machine_cannot_be_put_in_another_plants_work_centre(
     manager_client, plant, other_plant
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     foreign = WorkCentreFactory(plant=other_plant)
     response = manager_client.post(
         reverse("plant:machine-create"),
@@ -65,7 +65,7 @@ def test_a_machine_cannot_be_put_in_another_plants_work_centre(
     assert not Machine.objects.filter(code="X1").exists()
 
 
-def test_the_machine_list_shows_status_pills_and_filters_by_status(manager_client, plant) -> None:  # type: ignore[no-untyped-def]
+def test_the_machine_list_shows_status_pills_and_filters_by_status(manager_client, plant) -> None:
     MachineFactory(work_centre__plant=plant, code="UP-1", status="available")
     MachineFactory(work_centre__plant=plant, code="BROKEN-1", status="down")
     page = manager_client.get(reverse("plant:machine-list")).content.decode()
@@ -74,7 +74,7 @@ def test_the_machine_list_shows_status_pills_and_filters_by_status(manager_clien
     assert "BROKEN-1" in filtered.content.decode() and "UP-1" not in filtered.content.decode()
 
 
-def test_an_htmx_search_returns_only_the_rows_fragment(manager_client, plant) -> None:  # type: ignore[no-untyped-def]
+def test_an_htmx_search_returns_only_the_rows_fragment(manager_client, plant) -> None:
     ItemFactory(plant=plant, code="SH-100", name="Shaft")
     ItemFactory(plant=plant, code="FL-100", name="Flange")
     response = manager_client.get(
@@ -85,7 +85,7 @@ def test_an_htmx_search_returns_only_the_rows_fragment(manager_client, plant) ->
     assert "<html" not in body
 
 
-def test_a_manager_edits_an_item_and_changes_it_to_bought(manager_client, plant) -> None:  # type: ignore[no-untyped-def]
+def test_a_manager_edits_an_item_and_changes_it_to_bought(manager_client, plant) -> None:
     item = ItemFactory(plant=plant, code="BP-1")
     family = FamilyFactory(plant=plant)
     manager_client.post(
@@ -96,7 +96,7 @@ def test_a_manager_edits_an_item_and_changes_it_to_bought(manager_client, plant)
     assert (item.name, item.kind, item.family) == ("Bearing", "bought", family)
 
 
-def test_deleting_an_unused_family_removes_it(manager_client, plant) -> None:  # type: ignore[no-untyped-def]
+def test_deleting_an_unused_family_removes_it(manager_client, plant) -> None:
     family = FamilyFactory(plant=plant)
     response = manager_client.post(reverse("plant:family-delete", args=[family.pk]))
     assert response.status_code == 302
@@ -105,7 +105,7 @@ def test_deleting_an_unused_family_removes_it(manager_client, plant) -> None:  #
 
 def test_deleting_a_work_centre_in_use_shows_what_uses_it_and_deletes_nothing(
     manager_client, plant
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     machine = MachineFactory(work_centre__plant=plant)
     response = manager_client.post(
         reverse("plant:workcentre-delete", args=[machine.work_centre.pk])
@@ -115,7 +115,7 @@ def test_deleting_a_work_centre_in_use_shows_what_uses_it_and_deletes_nothing(
     assert WorkCentre.objects.filter(pk=machine.work_centre.pk).exists()
 
 
-def test_deleting_an_item_used_in_a_bom_is_refused(manager_client, plant) -> None:  # type: ignore[no-untyped-def]
+def test_deleting_an_item_used_in_a_bom_is_refused(manager_client, plant) -> None:
     from decimal import Decimal
 
     from plant.services.boms import set_bom_line
@@ -127,7 +127,7 @@ def test_deleting_an_item_used_in_a_bom_is_refused(manager_client, plant) -> Non
     assert Item.objects.filter(pk=component.pk).exists()
 
 
-def test_a_viewer_reads_pages_but_sees_no_edit_buttons(client, plant, viewer) -> None:  # type: ignore[no-untyped-def]
+def test_a_viewer_reads_pages_but_sees_no_edit_buttons(client, plant, viewer) -> None:
     machine = MachineFactory(work_centre__plant=plant)
     client.force_login(viewer)
     page = client.get(reverse("plant:machine-detail", args=[machine.pk])).content.decode()
@@ -136,7 +136,7 @@ def test_a_viewer_reads_pages_but_sees_no_edit_buttons(client, plant, viewer) ->
     assert "New machine" not in client.get(reverse("plant:machine-list")).content.decode()
 
 
-def test_the_nav_links_every_master_data_section(manager_client, plant) -> None:  # type: ignore[no-untyped-def]
+def test_the_nav_links_every_master_data_section(manager_client, plant) -> None:
     page = manager_client.get(reverse("plant:home")).content.decode()
     for name in (
         "plant:machine-list",

@@ -29,7 +29,7 @@ READ_ONLY = {"home", "calendars", "changeover-list", "changeover-detail"}
 
 
 @pytest.fixture
-def records(plant):  # type: ignore[no-untyped-def]
+def records(plant):
     machine = MachineFactory(work_centre__plant=plant)
     item = routed_item(plant, [machine])
     component = ItemFactory(plant=plant, kind="bought")
@@ -68,7 +68,7 @@ def url_names() -> list[tuple[str, bool]]:
     return [(str(p.name), bool(p.pattern.converters)) for p in patterns]
 
 
-def kwargs_for(name: str, records: dict) -> dict:  # type: ignore[type-arg]
+def kwargs_for(name: str, records: dict) -> dict:
     for key in (name, name.rsplit("-", 1)[0], name.split("-", 1)[0]):
         if key in records:
             return records[key]
@@ -77,7 +77,7 @@ def kwargs_for(name: str, records: dict) -> dict:  # type: ignore[type-arg]
 
 def test_an_outsider_gets_not_found_on_every_url_with_a_record_of_another_plant(
     client, records, outsider
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     client.force_login(outsider)
     checked = 0
     with unchanged():
@@ -93,7 +93,7 @@ def test_an_outsider_gets_not_found_on_every_url_with_a_record_of_another_plant(
 
 def test_a_viewer_is_forbidden_every_write_url_and_reads_every_other(
     client, records, viewer
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     client.force_login(viewer)
     with unchanged():
         for name, has_args in url_names():
@@ -107,7 +107,7 @@ def test_a_viewer_is_forbidden_every_write_url_and_reads_every_other(
                 assert client.post(url).status_code == 403, f"POST {url}"
 
 
-def test_a_supervisor_cannot_delete_a_machine_and_it_stays(client, plant, supervisor) -> None:  # type: ignore[no-untyped-def]
+def test_a_supervisor_cannot_delete_a_machine_and_it_stays(client, plant, supervisor) -> None:
     machine = MachineFactory(work_centre__plant=plant)
     client.force_login(supervisor)
     with unchanged():
@@ -117,7 +117,7 @@ def test_a_supervisor_cannot_delete_a_machine_and_it_stays(client, plant, superv
     machine.refresh_from_db()
 
 
-def test_an_anonymous_visitor_is_sent_to_log_in_from_every_page(client, records) -> None:  # type: ignore[no-untyped-def]
+def test_an_anonymous_visitor_is_sent_to_log_in_from_every_page(client, records) -> None:
     for name, has_args in url_names():
         if name == "plant-switch":
             continue

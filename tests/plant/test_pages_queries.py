@@ -29,7 +29,7 @@ UTC = dt.UTC
 FRAME = 4
 
 
-def add_rows(plant, n: int) -> None:  # type: ignore[no-untyped-def]
+def add_rows(plant, n: int) -> None:
     """n more of everything the list pages show, each with its related records."""
     for _ in range(n):
         pattern = ShiftPatternFactory(plant=plant, is_plant_default=False)
@@ -78,7 +78,7 @@ LIST_PAGES = [
 @pytest.mark.parametrize(("name", "queries"), LIST_PAGES)
 def test_a_list_page_costs_the_same_queries_for_one_row_and_for_many(
     manager_client, plant, django_assert_num_queries, name, queries
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     add_rows(plant, 1)
     with django_assert_num_queries(queries):
         assert manager_client.get(reverse(name)).status_code == 200
@@ -90,7 +90,7 @@ def test_a_list_page_costs_the_same_queries_for_one_row_and_for_many(
 
 def test_the_filtered_machine_list_costs_one_more_query_for_the_work_centre_choice(
     manager_client, plant, django_assert_num_queries
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     add_rows(plant, 3)
     wc = WorkCentreFactory(plant=plant)
     with django_assert_num_queries(FRAME + 3):  # validate the choice, list, render the choices
@@ -99,7 +99,7 @@ def test_the_filtered_machine_list_costs_one_more_query_for_the_work_centre_choi
 
 def test_the_changeover_matrix_costs_the_same_for_two_families_and_for_ten(
     manager_client, plant, django_assert_num_queries
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     wc = WorkCentreFactory(plant=plant)
     FamilyFactory.create_batch(2, plant=plant)
     url = reverse("plant:changeover-detail", args=[wc.pk])
@@ -112,7 +112,7 @@ def test_the_changeover_matrix_costs_the_same_for_two_families_and_for_ten(
 
 def test_an_items_page_costs_the_same_for_a_short_and_a_long_routing(
     manager_client, plant, django_assert_num_queries
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     machines = MachineFactory.create_batch(3, work_centre__plant=plant)
     short, long = routed_item(plant, machines[:1], steps=1), routed_item(plant, machines, steps=6)
     counts = []

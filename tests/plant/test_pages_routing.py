@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def cell(plant):  # type: ignore[no-untyped-def]
+def cell(plant):
     wc = WorkCentreFactory(plant=plant, code="CNC")
     return (
         wc,
@@ -25,7 +25,7 @@ def cell(plant):  # type: ignore[no-untyped-def]
     )
 
 
-def routing_post(wc, *operations, notes: str = "") -> dict[str, str]:  # type: ignore[no-untyped-def]
+def routing_post(wc, *operations, notes: str = "") -> dict[str, str]:
     """Form data as the editor posts it: op-<i>-… and op-<i>-m-<j>-…"""
     data = {"notes": notes}
     for i, (seq, name, machines) in enumerate(operations):
@@ -47,7 +47,7 @@ def routing_post(wc, *operations, notes: str = "") -> dict[str, str]:  # type: i
 
 def test_a_manager_saves_a_routing_with_two_operations_in_one_post(
     manager_client, plant, cell
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     wc, m1, m2 = cell
     item = ItemFactory(plant=plant)
     data = routing_post(
@@ -64,7 +64,7 @@ def test_a_manager_saves_a_routing_with_two_operations_in_one_post(
     assert OperationMachine.objects.get(operation=ops[0], machine=m1).setup_minutes == 30
 
 
-def test_the_editor_shows_the_current_routing_of_an_item(manager_client, plant, cell) -> None:  # type: ignore[no-untyped-def]
+def test_the_editor_shows_the_current_routing_of_an_item(manager_client, plant, cell) -> None:
     _, m1, m2 = cell
     item = routed_item(plant, [m1, m2])
     page = manager_client.get(reverse("plant:item-routing", args=[item.pk])).content.decode()
@@ -74,7 +74,7 @@ def test_the_editor_shows_the_current_routing_of_an_item(manager_client, plant, 
 
 def test_a_routing_without_operations_is_refused_and_nothing_is_saved(
     manager_client, plant
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     item = ItemFactory(plant=plant)
     response = manager_client.post(reverse("plant:item-routing", args=[item.pk]), {"notes": ""})
     assert response.status_code == 422
@@ -84,7 +84,7 @@ def test_a_routing_without_operations_is_refused_and_nothing_is_saved(
 
 def test_an_operation_without_a_machine_is_refused_next_to_that_operation(
     manager_client, plant, cell
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     wc, m1, _ = cell
     item = routed_item(plant, [m1], steps=1)
     data = routing_post(wc, (10, "Turn", [(m1, 0, "1")]), (20, "Deburr", []))
@@ -98,7 +98,7 @@ def test_an_operation_without_a_machine_is_refused_next_to_that_operation(
     ]
 
 
-def test_negative_minutes_are_refused_and_nothing_is_saved(manager_client, plant, cell) -> None:  # type: ignore[no-untyped-def]
+def test_negative_minutes_are_refused_and_nothing_is_saved(manager_client, plant, cell) -> None:
     wc, m1, _ = cell
     item = ItemFactory(plant=plant)
     data = routing_post(wc, (10, "Turn", [(m1, -5, "1")]))
@@ -107,7 +107,7 @@ def test_negative_minutes_are_refused_and_nothing_is_saved(manager_client, plant
     assert not Routing.objects.filter(item=item).exists()
 
 
-def test_a_max_wait_shorter_than_the_min_wait_is_refused(manager_client, plant, cell) -> None:  # type: ignore[no-untyped-def]
+def test_a_max_wait_shorter_than_the_min_wait_is_refused(manager_client, plant, cell) -> None:
     wc, m1, _ = cell
     item = ItemFactory(plant=plant)
     data = routing_post(wc, (10, "Harden", [(m1, 0, "1")]))
@@ -119,7 +119,7 @@ def test_a_max_wait_shorter_than_the_min_wait_is_refused(manager_client, plant, 
 
 def test_a_run_time_that_is_not_a_number_is_shown_on_its_machine_row(
     manager_client, plant, cell
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     wc, m1, _ = cell
     item = ItemFactory(plant=plant)
     data = routing_post(wc, (10, "Turn", [(m1, 0, "fast")]))
@@ -130,7 +130,7 @@ def test_a_run_time_that_is_not_a_number_is_shown_on_its_machine_row(
 
 def test_htmx_add_row_returns_a_blank_operation_with_one_machine_line(
     manager_client, plant, cell
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     item = ItemFactory(plant=plant)
     response = manager_client.get(
         reverse("plant:item-routing-operation-row", args=[item.pk]), HTTP_HX_REQUEST="true"
@@ -141,7 +141,7 @@ def test_htmx_add_row_returns_a_blank_operation_with_one_machine_line(
     assert "MIL-2" in body and "<html" not in body
 
 
-def test_the_item_page_shows_its_routing_and_bom(manager_client, plant, cell) -> None:  # type: ignore[no-untyped-def]
+def test_the_item_page_shows_its_routing_and_bom(manager_client, plant, cell) -> None:
     _, m1, _ = cell
     item = routed_item(plant, [m1])
     steel = ItemFactory(plant=plant, code="RM-STEEL", kind="bought")
@@ -150,7 +150,7 @@ def test_the_item_page_shows_its_routing_and_bom(manager_client, plant, cell) ->
     assert "Step 2" in page and "MIL-1" in page and "RM-STEEL" in page and 'value="0.25"' in page
 
 
-def test_a_manager_adds_changes_and_removes_a_bom_line(manager_client, plant) -> None:  # type: ignore[no-untyped-def]
+def test_a_manager_adds_changes_and_removes_a_bom_line(manager_client, plant) -> None:
     item, steel = ItemFactory(plant=plant), ItemFactory(plant=plant, kind="bought")
     manager_client.post(
         reverse("plant:item-bom-set", args=[item.pk]), {"component": steel.pk, "quantity": "2"}
@@ -165,7 +165,7 @@ def test_a_manager_adds_changes_and_removes_a_bom_line(manager_client, plant) ->
     assert not BOMLine.objects.filter(pk=line.pk).exists()
 
 
-def test_a_bom_cycle_shows_the_loop_and_saves_nothing(manager_client, plant) -> None:  # type: ignore[no-untyped-def]
+def test_a_bom_cycle_shows_the_loop_and_saves_nothing(manager_client, plant) -> None:
     top, middle = ItemFactory(plant=plant, code="TOP"), ItemFactory(plant=plant, code="MID")
     set_bom_line(parent=top, component=middle, quantity=Decimal(1))
     response = manager_client.post(
@@ -176,7 +176,7 @@ def test_a_bom_cycle_shows_the_loop_and_saves_nothing(manager_client, plant) -> 
     assert not BOMLine.objects.filter(parent=middle).exists()
 
 
-def test_a_zero_bom_quantity_is_refused(manager_client, plant) -> None:  # type: ignore[no-untyped-def]
+def test_a_zero_bom_quantity_is_refused(manager_client, plant) -> None:
     item, steel = ItemFactory(plant=plant), ItemFactory(plant=plant, kind="bought")
     response = manager_client.post(
         reverse("plant:item-bom-set", args=[item.pk]), {"component": steel.pk, "quantity": "0"}

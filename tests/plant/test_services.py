@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 UTC = dt.UTC
 
 
-def op(seq: int, machines, **kwargs):  # type: ignore[no-untyped-def]
+def op(seq: int, machines, **kwargs):
     return OperationSpec(
         sequence=seq,
         name=kwargs.pop("name", f"Op {seq}"),
@@ -33,14 +33,14 @@ def op(seq: int, machines, **kwargs):  # type: ignore[no-untyped-def]
     )
 
 
-def test_a_routing_without_operations_is_refused(plant) -> None:  # type: ignore[no-untyped-def]
+def test_a_routing_without_operations_is_refused(plant) -> None:
     item = ItemFactory(plant=plant)
     with pytest.raises(RuleViolation, match="at least one operation"):
         save_routing(item=item, operations=[])
     assert not Routing.objects.exists()
 
 
-def test_an_operation_with_no_eligible_machine_is_refused_and_nothing_is_saved(plant) -> None:  # type: ignore[no-untyped-def]
+def test_an_operation_with_no_eligible_machine_is_refused_and_nothing_is_saved(plant) -> None:
     machine = MachineFactory(work_centre__plant=plant)
     item = ItemFactory(plant=plant)
     bad = OperationSpec(sequence=20, name="Deburr", work_centre=machine.work_centre, machines=[])
@@ -51,7 +51,7 @@ def test_an_operation_with_no_eligible_machine_is_refused_and_nothing_is_saved(p
     assert not Routing.objects.exists() and not Operation.objects.exists()
 
 
-def test_negative_times_are_refused(plant) -> None:  # type: ignore[no-untyped-def]
+def test_negative_times_are_refused(plant) -> None:
     machine = MachineFactory(work_centre__plant=plant)
     item = ItemFactory(plant=plant)
     with pytest.raises(RuleViolation) as error:
@@ -64,7 +64,7 @@ def test_negative_times_are_refused(plant) -> None:  # type: ignore[no-untyped-d
     ]
 
 
-def test_a_machine_of_another_plant_cannot_be_eligible(plant, other_plant) -> None:  # type: ignore[no-untyped-def]
+def test_a_machine_of_another_plant_cannot_be_eligible(plant, other_plant) -> None:
     mine = MachineFactory(work_centre__plant=plant)
     theirs = MachineFactory(work_centre__plant=other_plant)
     with pytest.raises(RuleViolation, match="another plant"):
@@ -74,7 +74,7 @@ def test_a_machine_of_another_plant_cannot_be_eligible(plant, other_plant) -> No
         )
 
 
-def test_saving_a_routing_again_replaces_its_operations_by_sequence(plant) -> None:  # type: ignore[no-untyped-def]
+def test_saving_a_routing_again_replaces_its_operations_by_sequence(plant) -> None:
     a, b = MachineFactory(work_centre__plant=plant), MachineFactory(work_centre__plant=plant)
     item = routed_item(plant, [a, b], steps=3)
     kept = item.routing.operations.get(sequence=10)
@@ -89,7 +89,7 @@ def test_saving_a_routing_again_replaces_its_operations_by_sequence(plant) -> No
     ] == [b]
 
 
-def test_a_bom_cycle_is_refused_with_the_loop_named(plant) -> None:  # type: ignore[no-untyped-def]
+def test_a_bom_cycle_is_refused_with_the_loop_named(plant) -> None:
     a, b, c = (ItemFactory(plant=plant, code=code) for code in ("A", "B", "C"))
     set_bom_line(parent=a, component=b, quantity=Decimal("2"))
     set_bom_line(parent=b, component=c, quantity=Decimal("1"))
@@ -98,7 +98,7 @@ def test_a_bom_cycle_is_refused_with_the_loop_named(plant) -> None:  # type: ign
     assert BOMLine.objects.count() == 2
 
 
-def test_a_bom_line_needs_a_positive_quantity_and_a_made_parent(plant) -> None:  # type: ignore[no-untyped-def]
+def test_a_bom_line_needs_a_positive_quantity_and_a_made_parent(plant) -> None:
     parent, part = ItemFactory(plant=plant), ItemFactory(plant=plant, kind="bought")
     with pytest.raises(RuleViolation, match="more than zero"):
         set_bom_line(parent=parent, component=part, quantity=Decimal("0"))
@@ -106,7 +106,7 @@ def test_a_bom_line_needs_a_positive_quantity_and_a_made_parent(plant) -> None: 
         set_bom_line(parent=part, component=parent, quantity=Decimal("1"))
 
 
-def test_overlapping_calendar_exceptions_of_one_scope_are_refused(plant) -> None:  # type: ignore[no-untyped-def]
+def test_overlapping_calendar_exceptions_of_one_scope_are_refused(plant) -> None:
     machine = MachineFactory(work_centre__plant=plant)
     start = dt.datetime(2026, 12, 24, tzinfo=UTC)
     save_calendar_exception(
@@ -130,7 +130,7 @@ def test_overlapping_calendar_exceptions_of_one_scope_are_refused(plant) -> None
     assert CalendarException.objects.count() == 2
 
 
-def test_an_exception_or_overtime_ending_before_it_starts_is_refused(plant) -> None:  # type: ignore[no-untyped-def]
+def test_an_exception_or_overtime_ending_before_it_starts_is_refused(plant) -> None:
     machine = MachineFactory(work_centre__plant=plant)
     start = dt.datetime(2026, 12, 1, 8, tzinfo=UTC)
     with pytest.raises(RuleViolation, match="end must be after the start"):
@@ -151,7 +151,7 @@ def test_an_exception_or_overtime_ending_before_it_starts_is_refused(plant) -> N
         )
 
 
-def test_the_database_refuses_a_shift_ending_before_it_starts(plant) -> None:  # type: ignore[no-untyped-def]
+def test_the_database_refuses_a_shift_ending_before_it_starts(plant) -> None:
     pattern = ShiftPatternFactory(plant=plant)
     with pytest.raises(IntegrityError), transaction.atomic():
         Shift.objects.create(
@@ -166,7 +166,7 @@ def test_the_database_refuses_a_shift_ending_before_it_starts(plant) -> None:  #
     )
 
 
-def test_a_machine_in_use_by_a_routing_cannot_be_deleted(plant) -> None:  # type: ignore[no-untyped-def]
+def test_a_machine_in_use_by_a_routing_cannot_be_deleted(plant) -> None:
     machine = MachineFactory(work_centre__plant=plant)
     routed_item(plant, [machine])
     with pytest.raises(InUse, match="still used by"):

@@ -18,13 +18,13 @@ from tests.plant.webhook_server import receiver
 pytestmark = pytest.mark.django_db
 
 
-def subscribe(plant, url: str, events=("schedule.published",)):  # type: ignore[no-untyped-def]
+def subscribe(plant, url: str, events=("schedule.published",)):
     return save_webhook_subscription(plant=plant, url=url, events=list(events))
 
 
 def test_a_failing_then_succeeding_endpoint_gets_the_signed_event_on_the_second_try(
     plant, settings
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     settings.WEBHOOK_RETRY_BASE_S = 30
     with receiver(replies=[500]) as server:
         sub = subscribe(plant, server.url)
@@ -45,7 +45,7 @@ def test_a_failing_then_succeeding_endpoint_gets_the_signed_event_on_the_second_
     assert abs(int(sent["headers"]["X-Takt-Timestamp"]) - time.time()) < 60
 
 
-def test_a_signature_made_with_another_secret_does_not_verify(plant) -> None:  # type: ignore[no-untyped-def]
+def test_a_signature_made_with_another_secret_does_not_verify(plant) -> None:
     with receiver(secret="not-the-secret") as server:
         subscribe(plant, server.url)
         (delivery,) = emit_event(plant=plant, event="schedule.published", payload={})
@@ -53,7 +53,7 @@ def test_a_signature_made_with_another_secret_does_not_verify(plant) -> None:  #
     assert server.received[0]["valid"] is False
 
 
-def test_tries_are_bounded_and_back_off_exponentially(plant, settings) -> None:  # type: ignore[no-untyped-def]
+def test_tries_are_bounded_and_back_off_exponentially(plant, settings) -> None:
     settings.WEBHOOK_MAX_ATTEMPTS, settings.WEBHOOK_RETRY_BASE_S = 3, 10
     with receiver(replies=[503, 503, 503, 503]) as server:
         subscribe(plant, server.url)
@@ -64,7 +64,7 @@ def test_tries_are_bounded_and_back_off_exponentially(plant, settings) -> None: 
     assert (delivery.status, delivery.attempts, len(server.received)) == ("failed", 3, 3)
 
 
-def test_an_unreachable_endpoint_is_logged_with_its_error(plant) -> None:  # type: ignore[no-untyped-def]
+def test_an_unreachable_endpoint_is_logged_with_its_error(plant) -> None:
     with receiver() as server:
         url = server.url
     subscribe(plant, url)  # the server is gone: connection refused
@@ -74,7 +74,7 @@ def test_an_unreachable_endpoint_is_logged_with_its_error(plant) -> None:  # typ
     assert attempt.status_code is None and "refused" in attempt.error.lower()
 
 
-def test_only_subscribers_of_the_event_in_that_plant_get_it(plant, other_plant) -> None:  # type: ignore[no-untyped-def]
+def test_only_subscribers_of_the_event_in_that_plant_get_it(plant, other_plant) -> None:
     subscribe(plant, "https://erp.example.com/a", events=["run.finished"])
     wanted = subscribe(plant, "https://erp.example.com/b", events=["order.completed"])
     subscribe(other_plant, "https://erp.example.com/c", events=["order.completed"])
@@ -84,7 +84,7 @@ def test_only_subscribers_of_the_event_in_that_plant_get_it(plant, other_plant) 
         emit_event(plant=plant, event="order.exploded", payload={})
 
 
-def test_a_payload_given_as_a_function_is_built_only_when_someone_listens(plant) -> None:  # type: ignore[no-untyped-def]
+def test_a_payload_given_as_a_function_is_built_only_when_someone_listens(plant) -> None:
     built: list[str] = []
 
     def payload() -> dict[str, str]:
@@ -100,7 +100,7 @@ def test_a_payload_given_as_a_function_is_built_only_when_someone_listens(plant)
 
 def test_deliveries_are_enqueued_only_after_commit(
     plant, monkeypatch, django_capture_on_commit_callbacks
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     from plant.tasks import deliver_webhook_task
 
     sent: list[str] = []
@@ -112,7 +112,7 @@ def test_deliveries_are_enqueued_only_after_commit(
     assert len(callbacks) == 1 and sent == [str(delivery.pk)]
 
 
-def test_replay_sends_the_same_payload_as_a_new_delivery(plant) -> None:  # type: ignore[no-untyped-def]
+def test_replay_sends_the_same_payload_as_a_new_delivery(plant) -> None:
     with receiver() as server:
         subscribe(plant, server.url)
         (delivery,) = emit_event(plant=plant, event="schedule.published", payload={"run": 1})
@@ -137,7 +137,7 @@ def test_replay_sends_the_same_payload_as_a_new_delivery(plant) -> None:  # type
         "http://0.0.0.0/hook",
     ],
 )
-def test_a_webhook_into_this_servers_own_network_is_refused(plant, settings, url) -> None:  # type: ignore[no-untyped-def]
+def test_a_webhook_into_this_servers_own_network_is_refused(plant, settings, url) -> None:
     settings.WEBHOOK_ALLOW_PRIVATE = False
     with pytest.raises(RuleViolation) as refused:
         subscribe(plant, url)
@@ -145,7 +145,7 @@ def test_a_webhook_into_this_servers_own_network_is_refused(plant, settings, url
     assert "private or internal" in str(refused.value) or "localhost" in str(refused.value)
 
 
-def test_a_public_address_or_a_name_is_accepted(plant, settings) -> None:  # type: ignore[no-untyped-def]
+def test_a_public_address_or_a_name_is_accepted(plant, settings) -> None:
     settings.WEBHOOK_ALLOW_PRIVATE = False
     assert subscribe(plant, "https://erp.example.com/takt").pk
     assert subscribe(plant, "http://93.184.215.14/takt").pk
@@ -153,7 +153,7 @@ def test_a_public_address_or_a_name_is_accepted(plant, settings) -> None:  # typ
 
 def test_a_name_that_leads_into_the_private_network_is_refused_when_connecting(
     plant, settings
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     """A name may resolve anywhere, and again differently later: the address actually
     connected to is checked before the request is sent, so the receiver gets nothing."""
     with receiver() as server:

@@ -10,7 +10,7 @@ from plant.models import Plant
 
 
 @pytest.fixture
-def demo_plant(db) -> Plant:  # type: ignore[no-untyped-def]
+def demo_plant(db) -> Plant:
     call_command("load_demo_plant", no_users=True, today=timezone.localdate())
     return Plant.objects.get(code="NW1")
 
@@ -22,7 +22,7 @@ def horizon() -> tuple[dt.datetime, dt.datetime]:
 
 
 @pytest.fixture
-def no_enqueue(monkeypatch):  # type: ignore[no-untyped-def]
+def no_enqueue(monkeypatch):
     """Capture what would be sent to the broker instead of sending it."""
     from scheduling.tasks import solve_run_task
 

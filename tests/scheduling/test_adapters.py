@@ -15,7 +15,7 @@ from tests.factories.plant import ItemFactory
 pytestmark = pytest.mark.django_db
 
 
-def make_run(plant, horizon, **kwargs) -> ScheduleRun:  # type: ignore[no-untyped-def]
+def make_run(plant, horizon, **kwargs) -> ScheduleRun:
     run = ScheduleRun.objects.create(
         plant=plant, name="t", horizon_start=horizon[0], horizon_end=horizon[1], **kwargs
     )
@@ -25,7 +25,7 @@ def make_run(plant, horizon, **kwargs) -> ScheduleRun:  # type: ignore[no-untype
 
 def test_the_demo_plant_becomes_a_problem_the_solver_schedules_without_violations(
     demo_plant, horizon, django_assert_max_num_queries
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     run = make_run(demo_plant, horizon)
     with django_assert_max_num_queries(12):
         problem, _ = build_problem(run)
@@ -36,7 +36,7 @@ def test_the_demo_plant_becomes_a_problem_the_solver_schedules_without_violation
     assert solution.assignments and verify(problem, solution) == []
 
 
-def test_minutes_follow_the_plants_shifts_in_utc(demo_plant, horizon) -> None:  # type: ignore[no-untyped-def]
+def test_minutes_follow_the_plants_shifts_in_utc(demo_plant, horizon) -> None:
     problem, index = build_problem(make_run(demo_plant, horizon))
     saw = next(m for m in problem.machines if m.id == "SAW-01")
     first = saw.available[0]
@@ -45,7 +45,7 @@ def test_minutes_follow_the_plants_shifts_in_utc(demo_plant, horizon) -> None:  
     assert all(w.end - w.start <= 16 * 60 for w in saw.available)  # two shifts at most
 
 
-def test_an_order_whose_item_has_no_routing_is_refused_by_name(demo_plant, horizon) -> None:  # type: ignore[no-untyped-def]
+def test_an_order_whose_item_has_no_routing_is_refused_by_name(demo_plant, horizon) -> None:
     item = ItemFactory(plant=demo_plant, code="NEW-1")
     ProductionOrder.objects.create(
         plant=demo_plant,
@@ -59,7 +59,7 @@ def test_an_order_whose_item_has_no_routing_is_refused_by_name(demo_plant, horiz
         build_problem(make_run(demo_plant, horizon))
 
 
-def test_what_if_machines_are_added_and_removed_for_the_run_only(demo_plant, horizon) -> None:  # type: ignore[no-untyped-def]
+def test_what_if_machines_are_added_and_removed_for_the_run_only(demo_plant, horizon) -> None:
     scenario = {
         "add_machines": [{"copy_of": "MIL-01", "code": "MIL-NEW"}],
         "remove_machines": ["SAW-02"],
@@ -71,7 +71,7 @@ def test_what_if_machines_are_added_and_removed_for_the_run_only(demo_plant, hor
     assert "MIL-NEW" in modes and "SAW-02" not in modes
 
 
-def test_an_extra_saturday_shift_adds_working_time_to_its_work_centre(demo_plant, horizon) -> None:  # type: ignore[no-untyped-def]
+def test_an_extra_saturday_shift_adds_working_time_to_its_work_centre(demo_plant, horizon) -> None:
     day = horizon[0].date() + dt.timedelta(days=(5 - horizon[0].weekday()) % 7 + 7)  # a Saturday
     base, _ = build_problem(make_run(demo_plant, horizon, scenario={"overtime_allowed": False}))
     extra = {
@@ -82,14 +82,14 @@ def test_an_extra_saturday_shift_adds_working_time_to_its_work_centre(demo_plant
     }
     more, _ = build_problem(make_run(demo_plant, horizon, scenario=extra))
 
-    def minutes(problem, code):  # type: ignore[no-untyped-def]
+    def minutes(problem, code):
         return sum(w.end - w.start for m in problem.machines if m.id == code for w in m.available)
 
     assert minutes(more, "MIL-01") - minutes(base, "MIL-01") == 8 * 60
     assert minutes(more, "SAW-01") == minutes(base, "SAW-01")
 
 
-def test_overtime_offers_reach_the_solver_only_when_allowed(demo_plant, horizon) -> None:  # type: ignore[no-untyped-def]
+def test_overtime_offers_reach_the_solver_only_when_allowed(demo_plant, horizon) -> None:
     allowed, _ = build_problem(make_run(demo_plant, horizon))
     forbidden, _ = build_problem(
         make_run(demo_plant, horizon, scenario={"overtime_allowed": False})

@@ -45,7 +45,7 @@ def test_the_walk_covers_every_erp_route_of_scheduling() -> None:
 
 def test_a_token_of_another_plant_finds_nothing_of_nw1_on_any_route(
     demo_plant, horizon, no_enqueue
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     run = create_run(
         plant=demo_plant,
         name="r",
@@ -72,7 +72,7 @@ def test_a_token_of_another_plant_finds_nothing_of_nw1_on_any_route(
                 assert response.json()["code"] == "not_found", name
 
 
-def _json(body: dict) -> str:  # type: ignore[type-arg]
+def _json(body: dict) -> str:
     import json
 
     return json.dumps(body)

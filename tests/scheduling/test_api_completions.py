@@ -18,13 +18,13 @@ pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 URL = "/api/v1/completions/"
 
 
-def run_step(floor, step, user, good: str) -> None:  # type: ignore[no-untyped-def]
+def run_step(floor, step, user, good: str) -> None:
     common = {"order": floor.order, "operation": step, "actor": wip.Actor(user, floor.operator)}
     wip.start_operation(event_id=uuid.uuid4(), machine=floor.machines[0], **common)
     wip.complete_operation(event_id=uuid.uuid4(), good=Decimal(good), scrap=Decimal(1), **common)
 
 
-def test_an_erp_reads_each_completed_step_and_then_only_what_is_new(plant, manager) -> None:  # type: ignore[no-untyped-def]
+def test_an_erp_reads_each_completed_step_and_then_only_what_is_new(plant, manager) -> None:
     floor = build_floor(plant, steps=2, machines=1)
     erp = Client(**bearer(issue_token(plant, scope="read")))
     assert erp.get(URL, {"plant": plant.code}).json()["results"] == []
@@ -44,7 +44,7 @@ def test_an_erp_reads_each_completed_step_and_then_only_what_is_new(plant, manag
     assert mine == []
 
 
-def test_a_bad_updated_since_names_the_parameter(plant) -> None:  # type: ignore[no-untyped-def]
+def test_a_bad_updated_since_names_the_parameter(plant) -> None:
     erp = Client(**bearer(issue_token(plant, scope="read")))
     response = erp.get(URL, {"plant": plant.code, "updated_since": "yesterday"})
     assert response.status_code == 400
@@ -53,7 +53,7 @@ def test_a_bad_updated_since_names_the_parameter(plant) -> None:  # type: ignore
 
 def test_completions_are_listed_in_a_fixed_number_of_queries(
     plant, manager, django_assert_num_queries
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     floor = build_floor(plant, steps=2, machines=1)
     run_step(floor, floor.steps[0], manager, "10")
     run_step(floor, floor.steps[1], manager, "9")

@@ -16,14 +16,14 @@ EVENTS = "/api/v1/floor/operation-events/"
 
 
 @pytest.fixture
-def floor(plant) -> Floor:  # type: ignore[no-untyped-def]
+def floor(plant) -> Floor:
     floor = build_floor(plant)
     publish_plan(floor)
     return floor
 
 
 @pytest.fixture
-def terminal(client, plant, floor):  # type: ignore[no-untyped-def]
+def terminal(client, plant, floor):
     """An ERP-integration user: what a machine terminal or MES logs in as."""
     from tests.conftest import _member
 
@@ -32,7 +32,7 @@ def terminal(client, plant, floor):  # type: ignore[no-untyped-def]
     return client
 
 
-def event(floor: Floor, action: str, **extra):  # type: ignore[no-untyped-def]
+def event(floor: Floor, action: str, **extra):
     return {
         "id": str(uuid.uuid4()),
         "plant": floor.plant.code,
@@ -45,7 +45,7 @@ def event(floor: Floor, action: str, **extra):  # type: ignore[no-untyped-def]
     }
 
 
-def post(client, body, version="0"):  # type: ignore[no-untyped-def]
+def post(client, body, version="0"):
     headers = {"HTTP_IF_MATCH": f'"{version}"'} if version is not None else {}
     return client.post(EVENTS, body, content_type="application/json", **headers)
 
@@ -190,7 +190,7 @@ def test_an_event_costs_a_fixed_small_number_of_queries(terminal, floor, django_
     the step's lock with its order (and, to start, the row created), the order, the step,
     the event, COMMIT. In production the session comes from Redis."""
 
-    def body(action: str, **extra):  # type: ignore[no-untyped-def]
+    def body(action: str, **extra):
         data = event(floor, action, **extra)
         del data["operator"]  # a badge costs one query more
         return data
@@ -236,7 +236,7 @@ def test_an_event_for_an_unknown_order_or_by_a_viewer_is_refused_without_recordi
     assert not WipEvent.objects.exists()
 
 
-def test_a_terminal_with_a_write_token_records_and_a_read_token_is_refused(plant, floor):  # type: ignore[no-untyped-def]
+def test_a_terminal_with_a_write_token_records_and_a_read_token_is_refused(plant, floor):
     from django.test import Client
 
     from tests.factories.tokens import bearer, issue_token
@@ -258,7 +258,7 @@ def test_a_terminal_with_a_write_token_records_and_a_read_token_is_refused(plant
     assert WipEvent.objects.get(pk=started.json()["id"]).user.username == "mes"
 
 
-def test_a_token_of_another_plant_finds_no_floor_of_this_one(floor):  # type: ignore[no-untyped-def]
+def test_a_token_of_another_plant_finds_no_floor_of_this_one(floor):
     from django.test import Client
 
     from tests.factories.plant import PlantFactory

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 T0 = dt.datetime(2030, 3, 4, 6, tzinfo=dt.UTC)
 
 
-def body(item: str = "GEAR", **change):  # type: ignore[no-untyped-def]
+def body(item: str = "GEAR", **change):
     return {
         "item": item,
         "quantity": "25",
@@ -29,15 +29,15 @@ def body(item: str = "GEAR", **change):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def gear(plant) -> Item:  # type: ignore[no-untyped-def]
+def gear(plant) -> Item:
     return ItemFactory(plant=plant, code="GEAR")
 
 
-def put(client, ref: str, plant, data):  # type: ignore[no-untyped-def]
+def put(client, ref: str, plant, data):
     return client.put(f"/api/v1/orders/{ref}/?plant={plant.code}", data, "application/json")
 
 
-def test_put_creates_an_order_then_replaces_it_and_audits_both(erp_client, plant, gear) -> None:  # type: ignore[no-untyped-def]
+def test_put_creates_an_order_then_replaces_it_and_audits_both(erp_client, plant, gear) -> None:
     first = put(erp_client, "SO-1", plant, body())
     assert first.status_code == 201, first.content
     assert first.json()["status"] == "open" and first.json()["scheduled_start"] is None
@@ -58,13 +58,13 @@ def test_put_creates_an_order_then_replaces_it_and_audits_both(erp_client, plant
     }
 
 
-def test_a_reference_with_a_slash_is_one_order(erp_client, plant, gear) -> None:  # type: ignore[no-untyped-def]
+def test_a_reference_with_a_slash_is_one_order(erp_client, plant, gear) -> None:
     assert put(erp_client, "SO-2025/17", plant, body()).status_code == 201
     response = erp_client.get(f"/api/v1/orders/SO-2025/17/?plant={plant.code}")
     assert response.json()["external_ref"] == "SO-2025/17"
 
 
-def test_put_names_the_field_that_is_wrong(erp_client, plant, gear) -> None:  # type: ignore[no-untyped-def]
+def test_put_names_the_field_that_is_wrong(erp_client, plant, gear) -> None:
     unknown = put(erp_client, "SO-1", plant, body(item="NOPE"))
     assert unknown.status_code == 400 and "item" in unknown.json()["detail"]
     late = put(erp_client, "SO-1", plant, body(due_at=T0.isoformat()))
@@ -74,13 +74,13 @@ def test_put_names_the_field_that_is_wrong(erp_client, plant, gear) -> None:  # 
     assert not ProductionOrder.objects.exists()
 
 
-def test_a_cancelled_order_can_no_longer_be_replaced(erp_client, plant, gear) -> None:  # type: ignore[no-untyped-def]
+def test_a_cancelled_order_can_no_longer_be_replaced(erp_client, plant, gear) -> None:
     OrderFactory(plant=plant, item=gear, external_ref="SO-9", status="cancelled")
     response = put(erp_client, "SO-9", plant, body())
     assert response.status_code == 409 and response.json()["code"] == "state_conflict"
 
 
-def test_a_read_only_token_cannot_put_and_an_outsider_token_sees_no_plant(plant, gear) -> None:  # type: ignore[no-untyped-def]
+def test_a_read_only_token_cannot_put_and_an_outsider_token_sees_no_plant(plant, gear) -> None:
     reader = Client(**bearer(issue_token(plant, scope="read", username="reader")))
     outsider = Client(**bearer(issue_token(PlantFactory(code="PX"), username="other")))
     with unchanged():
@@ -93,7 +93,7 @@ def test_a_read_only_token_cannot_put_and_an_outsider_token_sees_no_plant(plant,
 
 def test_a_read_sends_a_weak_etag_and_answers_304_until_the_order_changes(
     erp_client, plant, gear
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     put(erp_client, "SO-1", plant, body())
     url = f"/api/v1/orders/SO-1/?plant={plant.code}"
     etag = erp_client.get(url)["ETag"]
@@ -104,7 +104,7 @@ def test_a_read_sends_a_weak_etag_and_answers_304_until_the_order_changes(
     assert changed.status_code == 200 and changed["ETag"] != etag
 
 
-def test_the_list_filters_orders_and_pages_by_cursor(erp_client, plant, gear) -> None:  # type: ignore[no-untyped-def]
+def test_the_list_filters_orders_and_pages_by_cursor(erp_client, plant, gear) -> None:
     other = ItemFactory(plant=plant, code="SHAFT")
     for n in range(5):
         OrderFactory(
@@ -144,7 +144,7 @@ def test_the_list_filters_orders_and_pages_by_cursor(erp_client, plant, gear) ->
 
 def test_the_order_list_costs_the_same_queries_for_few_or_many_orders(
     erp_client, django_assert_num_queries, plant, gear
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     OrderFactory(plant=plant, item=gear)
     # token + its plants + last-used touch are per request; then the page.
     with django_assert_num_queries(4):
@@ -155,13 +155,13 @@ def test_the_order_list_costs_the_same_queries_for_few_or_many_orders(
         assert len(erp_client.get("/api/v1/orders/").json()["results"]) == 21
 
 
-def bulk(client, plant, rows):  # type: ignore[no-untyped-def]
+def bulk(client, plant, rows):
     return client.post(
         f"/api/v1/orders/bulk/?plant={plant.code}", {"orders": rows}, "application/json"
     )
 
 
-def test_bulk_upserts_many_orders_in_one_request(erp_client, plant, gear) -> None:  # type: ignore[no-untyped-def]
+def test_bulk_upserts_many_orders_in_one_request(erp_client, plant, gear) -> None:
     OrderFactory(plant=plant, item=gear, external_ref="SO-0", quantity=1)
     rows = [body(external_ref=f"SO-{n}") for n in range(300)]
     response = bulk(erp_client, plant, rows)
@@ -174,7 +174,7 @@ def test_bulk_upserts_many_orders_in_one_request(erp_client, plant, gear) -> Non
     assert (again["created"], again["updated"], len(again["unchanged"])) == ([], [], 300)
 
 
-def test_bulk_is_all_or_nothing_and_names_each_bad_row_and_field(erp_client, plant, gear) -> None:  # type: ignore[no-untyped-def]
+def test_bulk_is_all_or_nothing_and_names_each_bad_row_and_field(erp_client, plant, gear) -> None:
     ItemFactory(plant=plant, code="STEEL", kind="bought")
     OrderFactory(plant=plant, item=gear, external_ref="SO-DONE", status="done")
     rows = [
@@ -196,7 +196,7 @@ def test_bulk_is_all_or_nothing_and_names_each_bad_row_and_field(erp_client, pla
     assert not ProductionOrder.objects.filter(external_ref="SO-1").exists()
 
 
-def test_bulk_reports_malformed_fields_by_row_with_400(erp_client, plant, gear) -> None:  # type: ignore[no-untyped-def]
+def test_bulk_reports_malformed_fields_by_row_with_400(erp_client, plant, gear) -> None:
     rows = [body(external_ref="SO-1"), body(external_ref="SO-2", quantity="-1", priority=9)]
     response = bulk(erp_client, plant, rows)
     assert response.status_code == 400
@@ -211,7 +211,7 @@ def test_bulk_reports_malformed_fields_by_row_with_400(erp_client, plant, gear) 
 
 def test_a_manager_session_may_upsert_but_a_supervisor_may_not(
     client, plant, gear, manager, supervisor
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     client.force_login(supervisor)
     with unchanged():
         assert put(client, "SO-1", plant, body()).status_code == 403
@@ -220,7 +220,7 @@ def test_a_manager_session_may_upsert_but_a_supervisor_may_not(
     assert PlantMembership.objects.filter(user=manager).count() == 1
 
 
-def test_odd_but_valid_inputs_are_answered_not_crashed_on(erp_client, plant, gear) -> None:  # type: ignore[no-untyped-def]
+def test_odd_but_valid_inputs_are_answered_not_crashed_on(erp_client, plant, gear) -> None:
     # PostgreSQL refuses NUL characters and offsets past ±15:59; both were 500s once.
     nul = erp_client.get("/api/v1/orders/", {"item": "GE\x00AR"})
     assert nul.status_code == 400 and nul.json()["code"] == "invalid"

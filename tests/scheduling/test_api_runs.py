@@ -20,11 +20,11 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def api(demo_plant) -> Client:  # type: ignore[no-untyped-def]
+def api(demo_plant) -> Client:
     return Client(**bearer(issue_token(demo_plant)))
 
 
-def solve(plant, horizon, name: str = "Baseline") -> ScheduleRun:  # type: ignore[no-untyped-def]
+def solve(plant, horizon, name: str = "Baseline") -> ScheduleRun:
     run = create_run(
         plant=plant,
         name=name,
@@ -39,7 +39,7 @@ def solve(plant, horizon, name: str = "Baseline") -> ScheduleRun:  # type: ignor
 
 def test_starting_a_run_queues_it_once_even_when_the_request_is_retried(
     api, demo_plant, horizon, no_enqueue, django_capture_on_commit_callbacks
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     body = {
         "plant": "NW1",
         "horizon_start": horizon[0].isoformat(),
@@ -58,7 +58,7 @@ def test_starting_a_run_queues_it_once_even_when_the_request_is_retried(
 
 def test_a_run_of_named_orders_refuses_unknown_references(
     api, demo_plant, horizon, no_enqueue
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     refs = list(ProductionOrder.objects.values_list("external_ref", flat=True)[:2])
     body = {
         "plant": "NW1",
@@ -77,7 +77,7 @@ def test_a_run_of_named_orders_refuses_unknown_references(
 
 def test_a_read_only_token_reads_runs_but_cannot_start_or_publish_one(
     demo_plant, horizon, no_enqueue
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     run = solve(demo_plant, horizon)
     reader = Client(**bearer(issue_token(demo_plant, scope="read", username="reader")))
     assert reader.get(f"/api/v1/runs/{run.pk}/").status_code == 200
@@ -88,7 +88,7 @@ def test_a_read_only_token_reads_runs_but_cannot_start_or_publish_one(
 
 def test_a_finished_run_shows_its_kpis_and_gap_with_an_etag(
     api, demo_plant, horizon, no_enqueue
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     run = solve(demo_plant, horizon)
     response = api.get(f"/api/v1/runs/{run.pk}/")
     data = response.json()
@@ -101,7 +101,7 @@ def test_a_finished_run_shows_its_kpis_and_gap_with_an_etag(
 
 def test_the_run_list_costs_the_same_queries_for_one_run_or_three(
     api, demo_plant, horizon, no_enqueue, django_assert_num_queries
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     make = lambda: create_run(  # noqa: E731
         plant=demo_plant, name="r", horizon_start=horizon[0], horizon_end=horizon[1]
     )
@@ -116,7 +116,7 @@ def test_the_run_list_costs_the_same_queries_for_one_run_or_three(
 
 def test_publishing_makes_the_schedule_readable_by_machine_and_by_order(
     api, demo_plant, horizon, no_enqueue
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     run = solve(demo_plant, horizon)
     assert api.get("/api/v1/schedule/?plant=NW1").json()["results"] == []
     published = api.post(f"/api/v1/runs/{run.pk}/publish/", HTTP_IDEMPOTENCY_KEY="p1")
@@ -139,7 +139,7 @@ def test_publishing_makes_the_schedule_readable_by_machine_and_by_order(
 
 def test_changed_since_returns_only_operations_moved_since_that_publication(
     api, demo_plant, horizon, no_enqueue
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     first = publish_run(run=solve(demo_plant, horizon))
     between = timezone.now()
     since = {"plant": "NW1", "changed_since": between.isoformat()}
@@ -168,7 +168,7 @@ def test_changed_since_returns_only_operations_moved_since_that_publication(
     assert len(everything) == ScheduledOperation.objects.filter(run=second).count()
 
 
-def test_cancelling_an_order_is_a_command_with_a_conflict_once_cancelled(api, demo_plant) -> None:  # type: ignore[no-untyped-def]
+def test_cancelling_an_order_is_a_command_with_a_conflict_once_cancelled(api, demo_plant) -> None:
     ref = ProductionOrder.objects.open().first().external_ref
     url = f"/api/v1/orders/{ref}/cancel/?plant=NW1"
     first = api.post(url, HTTP_IDEMPOTENCY_KEY="c1")
@@ -184,7 +184,7 @@ def test_cancelling_an_order_is_a_command_with_a_conflict_once_cancelled(api, de
 
 def test_a_token_of_another_plant_sees_no_run_and_no_schedule(
     demo_plant, horizon, no_enqueue
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     run = solve(demo_plant, horizon)
     outsider = Client(**bearer(issue_token(PlantFactory(code="PX"), username="other")))
     ref = ProductionOrder.objects.open().first().external_ref
@@ -198,7 +198,7 @@ def test_a_token_of_another_plant_sees_no_run_and_no_schedule(
 
 def test_the_schedule_costs_the_same_queries_for_a_page_of_one_or_many_operations(
     api, demo_plant, horizon, no_enqueue, django_assert_num_queries
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     publish_run(run=solve(demo_plant, horizon))
     api.get("/api/v1/plants/")  # token last-used is recorded once a minute
     # token, its plants, the plant, the published run, the page with orders and operations

@@ -12,14 +12,14 @@ from plant.services.webhooks import emit_event, save_webhook_subscription
 from tests.plant.webhook_server import receiver
 
 
-def subscribe(plant, url: str, events=("schedule.published",)):  # type: ignore[no-untyped-def]
+def subscribe(plant, url: str, events=("schedule.published",)):
     return save_webhook_subscription(plant=plant, url=url, events=list(events))
 
 
 @pytest.mark.django_db
 def test_publishing_a_run_emits_schedule_published(
     demo_plant, horizon, no_enqueue, monkeypatch, django_capture_on_commit_callbacks
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     from plant.tasks import deliver_webhook_task
     from scheduling.services.execution import execute_run
     from scheduling.services.runs import create_run, publish_run
@@ -45,7 +45,7 @@ def test_publishing_a_run_emits_schedule_published(
 @pytest.mark.django_db
 def test_completing_the_last_step_emits_operation_completed_and_order_completed(
     plant, manager, monkeypatch, django_capture_on_commit_callbacks
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     from decimal import Decimal
 
     from plant.tasks import deliver_webhook_task
@@ -85,7 +85,7 @@ def test_completing_the_last_step_emits_operation_completed_and_order_completed(
 @pytest.mark.django_db(transaction=True)
 def test_a_real_worker_delivers_a_signed_event_retrying_a_failing_endpoint(
     plant, start_worker, monkeypatch
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     monkeypatch.setenv("WEBHOOK_RETRY_BASE_S", "0.5")
     start_worker()
     with receiver(replies=[502]) as server:

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def floor(plant):  # type: ignore[no-untyped-def]
+def floor(plant):
     floor = build_floor(plant)
     floor.run = publish_plan(floor, [floor.order, floor.new_order()])
     return floor

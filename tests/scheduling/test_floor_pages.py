@@ -16,19 +16,19 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
 @pytest.fixture
-def floor(plant) -> Floor:  # type: ignore[no-untyped-def]
+def floor(plant) -> Floor:
     floor = build_floor(plant)
     publish_plan(floor, [floor.order, floor.new_order(), floor.new_order()])
     return floor
 
 
 @pytest.fixture
-def tablet(client, supervisor, floor):  # type: ignore[no-untyped-def]
+def tablet(client, supervisor, floor):
     client.force_login(supervisor)
     return client
 
 
-def machine_url(floor: Floor, name: str = "floor-machine", **kw) -> str:  # type: ignore[no-untyped-def]
+def machine_url(floor: Floor, name: str = "floor-machine", **kw) -> str:
     return reverse(f"scheduling:{name}", kwargs={"pk": floor.machines[0].pk, **kw})
 
 
@@ -42,7 +42,7 @@ def op_url(floor: Floor, action: str, step: int = 0) -> str:
     )
 
 
-def identify(tablet, floor, pin=OPERATOR_PIN):  # type: ignore[no-untyped-def]
+def identify(tablet, floor, pin=OPERATOR_PIN):
     return tablet.post(
         machine_url(floor, "floor-identify"), {"badge": floor.operator.badge, "pin": pin}, **HTMX
     )

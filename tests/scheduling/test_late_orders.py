@@ -25,12 +25,12 @@ def at(minutes: int) -> dt.datetime:
 
 
 @pytest.fixture
-def machines(plant):  # type: ignore[no-untyped-def]
+def machines(plant):
     centre = WorkCentreFactory(plant=plant, code="MILL")
     return [MachineFactory(work_centre=centre, code=code) for code in ("MIL-01", "MIL-02")]
 
 
-def finished_run(plant, windows: dict[str, dict[str, list[list[int]]]]) -> ScheduleRun:  # type: ignore[no-untyped-def]
+def finished_run(plant, windows: dict[str, dict[str, list[list[int]]]]) -> ScheduleRun:
     return ScheduleRun.objects.create(
         plant=plant,
         name="By hand",
@@ -71,7 +71,7 @@ def always_open(*codes: str, overtime: bool = False) -> dict[str, dict[str, list
 
 def test_an_order_that_waited_in_a_queue_could_have_been_on_time_and_the_fix_is_named(
     plant, machines
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     item = routed_item(plant, machines, steps=2)  # 1.5 min a piece on either mill
     order = OrderFactory(
         plant=plant, item=item, quantity=Decimal("10"), release_at=ORIGIN, due_at=at(60)
@@ -91,7 +91,7 @@ def test_an_order_that_waited_in_a_queue_could_have_been_on_time_and_the_fix_is_
 
 def test_a_late_order_on_its_only_machine_with_overtime_offered_is_told_to_use_it(
     plant, machines
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     item = routed_item(plant, machines[:1], steps=1)
     order = OrderFactory(
         plant=plant, item=item, quantity=Decimal("10"), release_at=ORIGIN, due_at=at(60)
@@ -108,7 +108,7 @@ def test_a_late_order_on_its_only_machine_with_overtime_offered_is_told_to_use_i
 
 def test_an_order_too_short_for_its_routing_cannot_be_on_time_and_says_by_how_much(
     plant, machines
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     item = routed_item(plant, machines, steps=2)
     order = OrderFactory(
         plant=plant, item=item, quantity=Decimal("100"), release_at=ORIGIN, due_at=at(60)
@@ -126,7 +126,7 @@ def test_an_order_too_short_for_its_routing_cannot_be_on_time_and_says_by_how_mu
 
 def test_the_earliest_completion_counts_working_time_only_and_the_wait_between_steps(
     plant, machines
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     """The mills work 06:00-14:00 only; a one-shift day cannot hold two 5-hour steps and a
     one-hour wait, so the second step ends on the next day's shift."""
     item = routed_item(plant, machines, steps=2)
@@ -151,7 +151,7 @@ def test_the_earliest_completion_counts_working_time_only_and_the_wait_between_s
     assert reason["possible"] is False
 
 
-def test_orders_without_a_late_entry_or_a_schedule_are_left_out(plant, machines) -> None:  # type: ignore[no-untyped-def]
+def test_orders_without_a_late_entry_or_a_schedule_are_left_out(plant, machines) -> None:
     item = routed_item(plant, machines, steps=1)
     unscheduled = OrderFactory(plant=plant, item=item, release_at=ORIGIN, due_at=at(60))
     run = finished_run(plant, always_open("MIL-01", "MIL-02"))

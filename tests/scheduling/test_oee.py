@@ -30,7 +30,7 @@ def at(hour: int, minute: int = 0) -> dt.datetime:
 
 
 @pytest.fixture
-def report(plant):  # type: ignore[no-untyped-def]
+def report(plant):
     floor = build_floor(plant)
     pattern = ShiftPatternFactory(plant=plant, name="Day")
     ShiftFactory(

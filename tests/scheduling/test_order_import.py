@@ -21,7 +21,7 @@ BERLIN_WINTER = dt.timedelta(hours=1)
 
 
 @pytest.fixture
-def shop(plant):  # type: ignore[no-untyped-def]
+def shop(plant):
     plant.code = "NW1"
     plant.save()
     ItemFactory(plant=plant, code="SHAFT", name="Shaft")
@@ -29,19 +29,19 @@ def shop(plant):  # type: ignore[no-untyped-def]
     return plant
 
 
-def preview(plant, text: str, filename: str = "orders.csv"):  # type: ignore[no-untyped-def]
+def preview(plant, text: str, filename: str = "orders.csv"):
     return preview_import(plant=plant, kind="orders", content=text.encode(), filename=filename)
 
 
-def apply(plant, text: str):  # type: ignore[no-untyped-def]
+def apply(plant, text: str):
     return apply_import(plant=plant, kind="orders", content=text.encode(), filename="orders.csv")
 
 
-def errors_by_row(result) -> dict[int, list[str]]:  # type: ignore[no-untyped-def]
+def errors_by_row(result) -> dict[int, list[str]]:
     return {row.number: row.errors for row in result.rows if row.errors}
 
 
-def test_new_orders_are_created_with_times_read_in_the_plants_time_zone(shop) -> None:  # type: ignore[no-untyped-def]
+def test_new_orders_are_created_with_times_read_in_the_plants_time_zone(shop) -> None:
     result = apply(
         shop,
         HEADER + "SO-1,SHAFT,25,2026-12-01 06:00,2026-12-04T14:00,rush\n"
@@ -58,7 +58,7 @@ def test_new_orders_are_created_with_times_read_in_the_plants_time_zone(shop) ->
     assert first.plant == shop and first.status == ProductionOrder.Status.OPEN
 
 
-def test_a_preview_writes_nothing_and_says_create_update_or_unchanged(shop) -> None:  # type: ignore[no-untyped-def]
+def test_a_preview_writes_nothing_and_says_create_update_or_unchanged(shop) -> None:
     apply(shop, HEADER + "SO-1,SHAFT,25,2026-12-01 06:00,2026-12-04 14:00,2\n")
     apply(shop, HEADER + "SO-2,SHAFT,10,2026-12-01 06:00,2026-12-04 14:00,2\n")
     result = preview(
@@ -77,7 +77,7 @@ def test_a_preview_writes_nothing_and_says_create_update_or_unchanged(shop) -> N
     assert not ProductionOrder.objects.filter(external_ref="SO-3").exists()
 
 
-def test_importing_the_same_file_again_changes_nothing_and_an_edited_file_updates(shop) -> None:  # type: ignore[no-untyped-def]
+def test_importing_the_same_file_again_changes_nothing_and_an_edited_file_updates(shop) -> None:
     text = HEADER + "SO-1,SHAFT,25,2026-12-01 06:00,2026-12-04 14:00,high\n"
     apply(shop, text)
     again = apply(shop, text)
@@ -91,7 +91,7 @@ def test_importing_the_same_file_again_changes_nothing_and_an_edited_file_update
     assert changed.priority == ProductionOrder.Priority.HIGH  # kept: the column said high again
 
 
-def test_every_cell_error_names_its_column_and_row(shop) -> None:  # type: ignore[no-untyped-def]
+def test_every_cell_error_names_its_column_and_row(shop) -> None:
     result = preview(
         shop,
         HEADER + "SO-1,NOPE,25,2026-12-01 06:00,2026-12-04 14:00,\n"
@@ -127,7 +127,7 @@ def test_every_cell_error_names_its_column_and_row(shop) -> None:  # type: ignor
     assert result.counts["error"] == 9
 
 
-def test_a_reference_repeated_in_the_file_is_reported_on_the_later_row(shop) -> None:  # type: ignore[no-untyped-def]
+def test_a_reference_repeated_in_the_file_is_reported_on_the_later_row(shop) -> None:
     result = preview(
         shop,
         HEADER + "SO-1,SHAFT,25,2026-12-01 06:00,2026-12-04 14:00,\n"
@@ -137,7 +137,7 @@ def test_a_reference_repeated_in_the_file_is_reported_on_the_later_row(shop) -> 
     assert errors_by_row(result) == {4: ["external_ref 'SO-1' appears again (first on row 2)."]}
 
 
-def test_a_done_or_cancelled_order_cannot_be_changed_by_an_import(shop) -> None:  # type: ignore[no-untyped-def]
+def test_a_done_or_cancelled_order_cannot_be_changed_by_an_import(shop) -> None:
     item = shop.items.get(code="SHAFT")
     OrderFactory(plant=shop, item=item, external_ref="SO-9", status="done")
     result = preview(shop, HEADER + "SO-9,SHAFT,99,2026-12-01 06:00,2026-12-04 14:00,\n")
@@ -146,7 +146,7 @@ def test_a_done_or_cancelled_order_cannot_be_changed_by_an_import(shop) -> None:
 
 def test_an_order_of_another_plant_with_the_same_reference_is_not_touched(
     shop, other_plant
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     theirs = OrderFactory(plant=other_plant, external_ref="SO-1", quantity=Decimal("7"))
     ItemFactory(plant=other_plant, code="SHAFT")
     apply(shop, HEADER + "SO-1,SHAFT,25,2026-12-01 06:00,2026-12-04 14:00,\n")
@@ -155,7 +155,7 @@ def test_an_order_of_another_plant_with_the_same_reference_is_not_touched(
     assert ProductionOrder.objects.get(plant=shop).quantity == 25
 
 
-def test_one_bad_row_means_nothing_is_imported(shop) -> None:  # type: ignore[no-untyped-def]
+def test_one_bad_row_means_nothing_is_imported(shop) -> None:
     apply(shop, HEADER + "SO-1,SHAFT,25,2026-12-01 06:00,2026-12-04 14:00,\n")
     with pytest.raises(RuleViolation) as refused:
         apply(
@@ -171,7 +171,7 @@ def test_one_bad_row_means_nothing_is_imported(shop) -> None:  # type: ignore[no
     ]
 
 
-def test_missing_columns_and_other_header_names_are_recognised(shop) -> None:  # type: ignore[no-untyped-def]
+def test_missing_columns_and_other_header_names_are_recognised(shop) -> None:
     missing = preview(shop, "external_ref,item,quantity\nSO-1,SHAFT,2\n")
     assert missing.file_errors == [
         "The file has no 'release_at' column.",
@@ -181,7 +181,7 @@ def test_missing_columns_and_other_header_names_are_recognised(shop) -> None:  #
     assert not aliased.has_errors and aliased.counts["create"] == 1
 
 
-def test_an_excel_file_with_date_cells_imports_the_same_way(shop) -> None:  # type: ignore[no-untyped-def]
+def test_an_excel_file_with_date_cells_imports_the_same_way(shop) -> None:
     data = tablib.Dataset(
         ["SO-X", "SHAFT", 12, dt.datetime(2026, 7, 1, 6), dt.datetime(2026, 7, 3, 22), 3],
         headers=["external_ref", "item", "quantity", "release_at", "due_at", "priority"],
@@ -194,7 +194,7 @@ def test_an_excel_file_with_date_cells_imports_the_same_way(shop) -> None:  # ty
 
 def test_a_preview_costs_the_same_queries_for_one_row_or_many(
     shop, django_assert_num_queries
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     one = HEADER + "SO-1,SHAFT,25,2026-12-01 06:00,2026-12-04 14:00,\n"
     many = HEADER + "".join(
         f"SO-{n},SHAFT,{n},2026-12-01 06:00,2026-12-04 14:00,\n" for n in range(1, 200)

@@ -20,18 +20,18 @@ ORDERS = (
 
 
 @pytest.fixture
-def shaft(plant):  # type: ignore[no-untyped-def]
+def shaft(plant):
     return ItemFactory(plant=plant, code="SHAFT")
 
 
-def upload(client, plant, content: bytes = ORDERS):  # type: ignore[no-untyped-def]
+def upload(client, plant, content: bytes = ORDERS):
     return client.post(
         reverse("plant:import-start"),
         {"plant": plant.pk, "kind": "orders", "file": SimpleUploadedFile("o.csv", content)},
     )
 
 
-def test_the_orders_list_links_to_the_import_with_orders_chosen(manager_client, plant) -> None:  # type: ignore[no-untyped-def]
+def test_the_orders_list_links_to_the_import_with_orders_chosen(manager_client, plant) -> None:
     page = manager_client.get(reverse("scheduling:order-list")).content.decode()
     link = f"{reverse('plant:import-start')}?plant={plant.pk}&amp;kind=orders"
     assert link in page
@@ -41,7 +41,7 @@ def test_the_orders_list_links_to_the_import_with_orders_chosen(manager_client, 
 
 def test_a_manager_previews_then_applies_and_lands_on_the_orders(
     manager_client, plant, shaft
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     preview_url = upload(manager_client, plant)["Location"]
     page = manager_client.get(preview_url).content.decode()
     assert "Production orders" in page and "2 create" in page and "Apply the import" in page
@@ -56,7 +56,7 @@ def test_a_manager_previews_then_applies_and_lands_on_the_orders(
 
 def test_a_file_with_an_error_shows_it_by_row_and_cannot_be_applied(
     manager_client, plant, shaft
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     bad = ORDERS + b"SO-3,SHAFT,5,2026-12-09 06:00,2026-12-05 14:00,\n"
     preview_url = upload(manager_client, plant, bad)["Location"]
     page = manager_client.get(preview_url).content.decode()
@@ -69,7 +69,7 @@ def test_a_file_with_an_error_shows_it_by_row_and_cannot_be_applied(
 @pytest.mark.parametrize("persona", ["viewer", "supervisor"])
 def test_viewers_and_supervisors_may_not_import_orders(
     client, plant, shaft, persona, request
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     client.force_login(request.getfixturevalue(persona))
     assert client.get(reverse("plant:import-start") + "?kind=orders").status_code == 403
     with unchanged():
@@ -79,7 +79,7 @@ def test_viewers_and_supervisors_may_not_import_orders(
 
 def test_an_outsider_cannot_import_orders_or_use_a_managers_preview(
     client, plant, shaft, manager, outsider
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     client.force_login(outsider)
     with unchanged():
         assert upload(client, plant).status_code == 404
@@ -94,7 +94,7 @@ def test_an_outsider_cannot_import_orders_or_use_a_managers_preview(
 
 def test_the_preview_page_costs_the_same_queries_for_two_rows_or_two_hundred(
     manager_client, plant, shaft, django_assert_num_queries
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     many = (
         ORDERS.splitlines()[0]
         + b"\n"

@@ -18,21 +18,21 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def nw1_manager(demo_plant, manager):  # type: ignore[no-untyped-def]
+def nw1_manager(demo_plant, manager):
     PlantMembership.objects.filter(user=manager).delete()
     PlantMembership.objects.create(user=manager, plant=demo_plant)
     return manager
 
 
 @pytest.fixture
-def nw1_viewer(demo_plant, viewer):  # type: ignore[no-untyped-def]
+def nw1_viewer(demo_plant, viewer):
     PlantMembership.objects.filter(user=viewer).delete()
     PlantMembership.objects.create(user=viewer, plant=demo_plant)
     return viewer
 
 
 @pytest.fixture
-def solved_run(demo_plant, horizon, no_enqueue) -> ScheduleRun:  # type: ignore[no-untyped-def]
+def solved_run(demo_plant, horizon, no_enqueue) -> ScheduleRun:
     run = create_run(
         plant=demo_plant,
         name="Baseline",
@@ -47,7 +47,7 @@ def solved_run(demo_plant, horizon, no_enqueue) -> ScheduleRun:  # type: ignore[
 
 def test_the_order_list_shows_open_orders_in_a_fixed_number_of_queries(
     client, nw1_manager, django_assert_num_queries
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     client.force_login(nw1_manager)
     with django_assert_num_queries(5):  # session, user, plants, roles, orders with items
         response = client.get(reverse("scheduling:order-list"))
@@ -57,7 +57,7 @@ def test_the_order_list_shows_open_orders_in_a_fixed_number_of_queries(
 
 def test_a_manager_creates_an_order_and_a_bad_due_date_is_refused(
     client, nw1_manager, demo_plant
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     client.force_login(nw1_manager)
     item = demo_plant.items.get(code="SH-100")
     form = {
@@ -77,7 +77,7 @@ def test_a_manager_creates_an_order_and_a_bad_due_date_is_refused(
     assert order.due_at == dt.datetime(2026, 12, 4, 13, 0, tzinfo=dt.UTC)  # entered in Berlin time
 
 
-def test_a_viewer_cannot_plan_or_publish(client, nw1_viewer, solved_run) -> None:  # type: ignore[no-untyped-def]
+def test_a_viewer_cannot_plan_or_publish(client, nw1_viewer, solved_run) -> None:
     client.force_login(nw1_viewer)
     assert client.get(reverse("scheduling:run-create")).status_code == 403
     with unchanged():
@@ -89,7 +89,7 @@ def test_a_viewer_cannot_plan_or_publish(client, nw1_viewer, solved_run) -> None
 
 def test_a_manager_starts_a_run_from_the_page_and_it_is_queued(
     client, nw1_manager, no_enqueue
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     client.force_login(nw1_manager)
     start = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
     response = client.post(
@@ -117,7 +117,7 @@ def test_a_manager_starts_a_run_from_the_page_and_it_is_queued(
 
 def test_a_finished_run_shows_kpis_late_orders_and_serves_its_gantt(
     client, nw1_manager, solved_run, django_assert_max_num_queries
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     client.force_login(nw1_manager)
     page = client.get(reverse("scheduling:run-detail", args=[solved_run.pk])).content.decode()
     assert "orders on time" in page and "Gantt chart" in page
@@ -127,7 +127,7 @@ def test_a_finished_run_shows_kpis_late_orders_and_serves_its_gantt(
     assert {m["code"] for m in data["machines"]} >= {"SAW-01", "FUR-01"} and data["off_shift"]
 
 
-def test_polling_a_finished_run_tells_the_page_to_reload(client, nw1_manager, solved_run) -> None:  # type: ignore[no-untyped-def]
+def test_polling_a_finished_run_tells_the_page_to_reload(client, nw1_manager, solved_run) -> None:
     client.force_login(nw1_manager)
     response = client.get(
         reverse("scheduling:run-detail", args=[solved_run.pk]) + "?part=progress",
@@ -138,7 +138,7 @@ def test_polling_a_finished_run_tells_the_page_to_reload(client, nw1_manager, so
 
 def test_two_runs_compare_side_by_side_and_one_is_published(
     client, nw1_manager, solved_run, demo_plant, horizon, no_enqueue
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     other = create_run(
         plant=demo_plant,
         name="No overtime",
@@ -160,7 +160,7 @@ def test_two_runs_compare_side_by_side_and_one_is_published(
 
 def test_pinning_an_operation_starts_a_new_run_that_keeps_the_pin(
     client, nw1_manager, solved_run, no_enqueue
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     """The first cut of the plan moves to the other saw at the same time: a first step, so no
     earlier step of its order has to make room for the pin."""
     client.force_login(nw1_manager)
@@ -191,7 +191,7 @@ def test_pinning_an_operation_starts_a_new_run_that_keeps_the_pin(
     assert pinned.machine_label == "SAW-02" and pinned.start == op.start.replace(second=0)
 
 
-def test_an_outsider_gets_404_on_every_run_and_order_url(client, outsider, solved_run) -> None:  # type: ignore[no-untyped-def]
+def test_an_outsider_gets_404_on_every_run_and_order_url(client, outsider, solved_run) -> None:
     client.force_login(outsider)
     order = solved_run.orders.first()
     for name in ("run-detail", "run-gantt"):
@@ -218,7 +218,7 @@ def test_an_outsider_gets_404_on_every_run_and_order_url(client, outsider, solve
 
 def test_the_schedule_list_costs_the_same_queries_for_one_run_or_many(
     client, nw1_manager, solved_run, demo_plant, horizon, no_enqueue, django_assert_num_queries
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     client.force_login(nw1_manager)
     with django_assert_num_queries(5):
         client.get(reverse("scheduling:run-list"))
@@ -232,7 +232,7 @@ def test_the_schedule_list_costs_the_same_queries_for_one_run_or_many(
 
 def test_the_dispatch_api_lists_a_machines_published_sequence_and_hides_other_plants(
     client, nw1_manager, outsider, solved_run
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     client.force_login(nw1_manager)
     url = reverse("api-dispatch") + "?plant=NW1&machine=MIL-02"
     assert client.get(url).json()["operations"] == []
@@ -258,7 +258,7 @@ def test_the_dispatch_api_lists_a_machines_published_sequence_and_hides_other_pl
 
 def test_the_gantt_says_on_which_machine_rows_each_operation_may_be_pinned(
     client, nw1_manager, solved_run, django_assert_num_queries
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     client.force_login(nw1_manager)
     # session, user, plants, run, operations, machines, eligible machines
     with django_assert_num_queries(7):
@@ -278,7 +278,7 @@ def test_the_gantt_says_on_which_machine_rows_each_operation_may_be_pinned(
 
 def test_a_pin_on_a_machine_that_cannot_run_the_operation_is_refused_before_any_run(
     client, nw1_manager, solved_run, no_enqueue
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     client.force_login(nw1_manager)
     op = ScheduledOperation.objects.filter(run=solved_run, machine_label="MIL-02").first()
     start = timezone.localtime(op.start).strftime("%Y-%m-%dT%H:%M")
@@ -299,7 +299,7 @@ def test_a_pin_on_a_machine_that_cannot_run_the_operation_is_refused_before_any_
 
 def test_filtering_the_order_list_costs_the_same_queries(
     client, nw1_manager, django_assert_num_queries
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     client.force_login(nw1_manager)
     url = reverse("scheduling:order-list")
     for query in ("?status=all", "?status=open&late=1", "?q=SO-241", "?status=cancelled"):
@@ -308,7 +308,7 @@ def test_filtering_the_order_list_costs_the_same_queries(
 
 
 @pytest.fixture
-def run_with_a_late_order(demo_plant, horizon, no_enqueue) -> ScheduleRun:  # type: ignore[no-untyped-def]
+def run_with_a_late_order(demo_plant, horizon, no_enqueue) -> ScheduleRun:
     """The demo plant plus an order due an hour after its release, five steps with hardening: it
     is late whatever the solver does, so the page always has a late order to explain."""
     ProductionOrder.objects.create(
@@ -333,7 +333,7 @@ def run_with_a_late_order(demo_plant, horizon, no_enqueue) -> ScheduleRun:  # ty
 
 def test_a_finished_runs_page_and_its_progress_poll_cost_a_fixed_number_of_queries(
     client, nw1_manager, run_with_a_late_order, django_assert_num_queries
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     client.force_login(nw1_manager)
     url = reverse("scheduling:run-detail", args=[run_with_a_late_order.pk])
     # session, user, plants, run, roles, late orders: orders, operations, eligible machines,
@@ -347,7 +347,7 @@ def test_a_finished_runs_page_and_its_progress_poll_cost_a_fixed_number_of_queri
 
 def test_comparing_runs_costs_one_query_per_compared_run(
     client, nw1_manager, solved_run, demo_plant, horizon, no_enqueue, django_assert_num_queries
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     others = [
         create_run(
             plant=demo_plant, name=f"Other {n}", horizon_start=horizon[0], horizon_end=horizon[1]
@@ -364,7 +364,7 @@ def test_comparing_runs_costs_one_query_per_compared_run(
 
 def test_the_dispatch_page_and_api_cost_a_fixed_number_of_queries(
     client, nw1_manager, solved_run, django_assert_num_queries
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     from scheduling.services.runs import publish_run
 
     publish_run(run=solved_run)
@@ -388,9 +388,7 @@ def test_the_dispatch_page_and_api_cost_a_fixed_number_of_queries(
         assert len(body["operations"]) == counts[code]
 
 
-def test_a_finished_run_says_in_words_what_its_gap_means(  # type: ignore[no-untyped-def]
-    client, nw1_manager, solved_run
-) -> None:
+def test_a_finished_run_says_in_words_what_its_gap_means(client, nw1_manager, solved_run) -> None:
     client.force_login(nw1_manager)
     url = reverse("scheduling:run-detail", args=[solved_run.pk])
     for gap, bound, says in [

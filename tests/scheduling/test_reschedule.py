@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def published(demo_plant) -> ScheduleRun:  # type: ignore[no-untyped-def]
+def published(demo_plant) -> ScheduleRun:
     start = timezone.now().replace(second=0, microsecond=0) - dt.timedelta(days=1)
     run = ScheduleRun.objects.create(
         plant=demo_plant,

@@ -18,7 +18,7 @@ from tests.factories.plant import ItemFactory
 Status = ScheduleRun.Status
 
 
-def new_run(plant, horizon, **kwargs) -> ScheduleRun:  # type: ignore[no-untyped-def]
+def new_run(plant, horizon, **kwargs) -> ScheduleRun:
     settings = {"time_limit_s": 2, "workers": 1, **kwargs.pop("settings", {})}
     return create_run(
         plant=plant,
@@ -38,7 +38,7 @@ def claimed_by_a_worker_that_went_silent(run: ScheduleRun) -> None:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_run_is_enqueued_only_after_its_row_is_committed(demo_plant, horizon, no_enqueue) -> None:  # type: ignore[no-untyped-def]
+def test_a_run_is_enqueued_only_after_its_row_is_committed(demo_plant, horizon, no_enqueue) -> None:
     run = new_run(demo_plant, horizon)
     assert no_enqueue == [(run.pk, 1)]
     assert (
@@ -47,7 +47,7 @@ def test_a_run_is_enqueued_only_after_its_row_is_committed(demo_plant, horizon, 
 
 
 @pytest.mark.django_db
-def test_bad_settings_are_refused_with_the_field_named(demo_plant, horizon, no_enqueue) -> None:  # type: ignore[no-untyped-def]
+def test_bad_settings_are_refused_with_the_field_named(demo_plant, horizon, no_enqueue) -> None:
     with pytest.raises(RuleViolation) as error:
         new_run(demo_plant, horizon, settings={"time_limit_s": 0})
     assert "time_limit_s" in error.value.detail
@@ -57,7 +57,7 @@ def test_bad_settings_are_refused_with_the_field_named(demo_plant, horizon, no_e
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_duplicate_delivery_never_solves_twice(demo_plant, horizon, no_enqueue) -> None:  # type: ignore[no-untyped-def]
+def test_a_duplicate_delivery_never_solves_twice(demo_plant, horizon, no_enqueue) -> None:
     run = new_run(demo_plant, horizon)
     assert claim_run(run_id=run.pk, attempt=1, worker="a") is True
     assert claim_run(run_id=run.pk, attempt=1, worker="b") is False
@@ -67,7 +67,7 @@ def test_a_duplicate_delivery_never_solves_twice(demo_plant, horizon, no_enqueue
 @pytest.mark.django_db(transaction=True)
 def test_a_run_solves_records_its_schedule_progress_and_kpis(
     demo_plant, horizon, no_enqueue
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     run = new_run(demo_plant, horizon)
     execute_run(run_id=run.pk, attempt=1, worker="test")
     run.refresh_from_db()
@@ -81,7 +81,7 @@ def test_a_run_solves_records_its_schedule_progress_and_kpis(
 @pytest.mark.django_db(transaction=True)
 def test_a_run_whose_order_has_no_routing_fails_with_a_message_naming_it(
     demo_plant, horizon, no_enqueue
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     item = ItemFactory(plant=demo_plant, code="PROTO-9")
     ProductionOrder.objects.create(
         plant=demo_plant,
@@ -100,7 +100,7 @@ def test_a_run_whose_order_has_no_routing_fails_with_a_message_naming_it(
 @pytest.mark.django_db(transaction=True)
 def test_cancelling_a_running_solve_keeps_the_best_schedule_so_far(
     demo_plant, horizon, no_enqueue
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     run = new_run(demo_plant, horizon, settings={"time_limit_s": 60})
     worker = threading.Thread(
         target=execute_run, kwargs={"run_id": run.pk, "attempt": 1, "worker": "t"}
@@ -123,7 +123,7 @@ def test_cancelling_a_running_solve_keeps_the_best_schedule_so_far(
 @pytest.mark.django_db(transaction=True)
 def test_a_stale_run_is_requeued_with_a_new_attempt_and_the_old_one_can_no_longer_write(
     demo_plant, horizon, no_enqueue
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     run = new_run(demo_plant, horizon)
     claimed_by_a_worker_that_went_silent(run)
     assert sweep_stale_runs(stale_after_s=60, max_attempts=2) == {
@@ -140,7 +140,7 @@ def test_a_stale_run_is_requeued_with_a_new_attempt_and_the_old_one_can_no_longe
 @pytest.mark.django_db(transaction=True)
 def test_a_run_that_keeps_losing_its_worker_fails_with_a_reason(
     demo_plant, horizon, no_enqueue
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     run = new_run(demo_plant, horizon)
     claimed_by_a_worker_that_went_silent(run)
     assert sweep_stale_runs(stale_after_s=60, max_attempts=1) == {
@@ -155,7 +155,7 @@ def test_a_run_that_keeps_losing_its_worker_fails_with_a_reason(
 @pytest.mark.django_db(transaction=True)
 def test_publishing_makes_one_run_the_plants_schedule_and_keeps_the_previous_as_history(
     demo_plant, horizon, no_enqueue
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     first, second = new_run(demo_plant, horizon), new_run(demo_plant, horizon)
     for run in (first, second):
         execute_run(run_id=run.pk, attempt=1, worker="t")
@@ -169,7 +169,7 @@ def test_publishing_makes_one_run_the_plants_schedule_and_keeps_the_previous_as_
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_failed_run_cannot_be_published(demo_plant, horizon, no_enqueue) -> None:  # type: ignore[no-untyped-def]
+def test_a_failed_run_cannot_be_published(demo_plant, horizon, no_enqueue) -> None:
     run = new_run(demo_plant, horizon)
     request_cancel(run=run)
     with pytest.raises(StateConflict, match="Only a finished run with a schedule"):
@@ -179,7 +179,7 @@ def test_a_failed_run_cannot_be_published(demo_plant, horizon, no_enqueue) -> No
 @pytest.mark.django_db(transaction=True)
 def test_utilisation_never_exceeds_one_even_when_operations_pause_over_nights(
     demo_plant, horizon, no_enqueue
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     run = new_run(demo_plant, horizon)
     execute_run(run_id=run.pk, attempt=1, worker="t")
     run.refresh_from_db()
@@ -191,7 +191,7 @@ def test_utilisation_never_exceeds_one_even_when_operations_pause_over_nights(
 @pytest.mark.django_db(transaction=True)
 def test_a_frozen_horizon_keeps_the_published_plan_until_then_and_replans_the_rest(
     demo_plant, horizon, no_enqueue
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     from scheduling.services.execution import execute_run as solve_now
 
     published = new_run(demo_plant, horizon)
@@ -220,7 +220,7 @@ def test_a_frozen_horizon_keeps_the_published_plan_until_then_and_replans_the_re
 @pytest.mark.django_db(transaction=True)
 def test_a_stale_run_whose_cancel_was_asked_for_ends_cancelled_instead_of_requeued(
     demo_plant, horizon, no_enqueue
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     run = new_run(demo_plant, horizon)
     claimed_by_a_worker_that_went_silent(run)
     request_cancel(run=run)
@@ -236,7 +236,7 @@ def test_a_stale_run_whose_cancel_was_asked_for_ends_cancelled_instead_of_requeu
 @pytest.mark.django_db(transaction=True)
 def test_a_redelivered_message_for_a_run_whose_cancel_was_asked_for_is_not_claimed(
     demo_plant, horizon, no_enqueue
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     run = new_run(demo_plant, horizon)
     ScheduleRun.objects.filter(pk=run.pk).update(cancel_requested=True)
     assert claim_run(run_id=run.pk, attempt=1, worker="late") is False
@@ -247,10 +247,10 @@ def test_a_redelivered_message_for_a_run_whose_cancel_was_asked_for_is_not_claim
 @pytest.mark.django_db(transaction=True)
 def test_a_message_that_is_not_claimed_solves_nothing_and_changes_nothing(
     demo_plant, horizon, no_enqueue, monkeypatch
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     import scheduling.services.execution as execution
 
-    def must_not_solve(*args, **kwargs):  # type: ignore[no-untyped-def]
+    def must_not_solve(*args, **kwargs):
         raise AssertionError("solved a run it had not claimed")
 
     monkeypatch.setattr(execution, "solve", must_not_solve)
@@ -264,14 +264,14 @@ def test_a_message_that_is_not_claimed_solves_nothing_and_changes_nothing(
 @pytest.mark.django_db(transaction=True)
 def test_a_result_that_arrives_after_the_run_was_requeued_is_dropped(
     demo_plant, horizon, no_enqueue, monkeypatch
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     """The worker was presumed dead and its run re-queued while it was still solving: its
     late result must not overwrite the new attempt's."""
     import scheduling.services.execution as execution
 
     real_solve = execution.solve
 
-    def solve_then_lose_the_run(problem, **kwargs):  # type: ignore[no-untyped-def]
+    def solve_then_lose_the_run(problem, **kwargs):
         solution = real_solve(problem, **kwargs)
         claimed_by_a_worker_that_went_silent_meanwhile(run)
         return solution
@@ -293,7 +293,7 @@ def test_a_result_that_arrives_after_the_run_was_requeued_is_dropped(
 @pytest.mark.django_db(transaction=True)
 def test_a_worker_notices_at_its_next_heartbeat_that_it_lost_its_run(
     demo_plant, horizon, no_enqueue
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     from scheduling.services.execution import RunMonitor
     from scheduling.solver import Progress
 
@@ -318,10 +318,10 @@ def test_a_worker_notices_at_its_next_heartbeat_that_it_lost_its_run(
 @pytest.mark.django_db(transaction=True)
 def test_an_internal_error_in_the_solver_fails_the_run_with_it_and_reaches_the_log(
     demo_plant, horizon, no_enqueue, monkeypatch
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     import scheduling.services.execution as execution
 
-    def broken_solve(*args, **kwargs):  # type: ignore[no-untyped-def]
+    def broken_solve(*args, **kwargs):
         raise ZeroDivisionError("division by zero in a heuristic")
 
     monkeypatch.setattr(execution, "solve", broken_solve)
@@ -336,7 +336,7 @@ def test_an_internal_error_in_the_solver_fails_the_run_with_it_and_reaches_the_l
 @pytest.mark.django_db(transaction=True)
 def test_a_solve_past_the_workers_soft_time_limit_stops_and_ends_timed_out(
     demo_plant, horizon, no_enqueue, monkeypatch
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     from celery.exceptions import SoftTimeLimitExceeded
 
     from scheduling.services.execution import RunMonitor

@@ -34,16 +34,16 @@ Status = OperationExecution.Status
 
 
 @pytest.fixture
-def floor(plant) -> Floor:  # type: ignore[no-untyped-def]
+def floor(plant) -> Floor:
     return build_floor(plant)
 
 
 @pytest.fixture
-def actor(floor, supervisor) -> Actor:  # type: ignore[no-untyped-def]
+def actor(floor, supervisor) -> Actor:
     return Actor(user=supervisor, operator=floor.operator)
 
 
-def start(floor: Floor, actor: Actor, step: int = 0, machine: int = 0, order=None, **kw):  # type: ignore[no-untyped-def]
+def start(floor: Floor, actor: Actor, step: int = 0, machine: int = 0, order=None, **kw):
     return start_operation(
         event_id=kw.pop("event_id", new_id()),
         order=order or floor.order,
@@ -54,7 +54,7 @@ def start(floor: Floor, actor: Actor, step: int = 0, machine: int = 0, order=Non
     )
 
 
-def complete(floor: Floor, actor: Actor, step: int = 0, good="9", scrap="1", order=None, **kw):  # type: ignore[no-untyped-def]
+def complete(floor: Floor, actor: Actor, step: int = 0, good="9", scrap="1", order=None, **kw):
     return complete_operation(
         event_id=kw.pop("event_id", new_id()),
         order=order or floor.order,

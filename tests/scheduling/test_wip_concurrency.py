@@ -62,16 +62,16 @@ def at_once(*calls: Callable[[], Any]) -> list[Any]:
 
 
 @pytest.fixture
-def floor(plant):  # type: ignore[no-untyped-def]
+def floor(plant):
     return build_floor(plant)
 
 
 @pytest.fixture
-def actor(floor, supervisor) -> Actor:  # type: ignore[no-untyped-def]
+def actor(floor, supervisor) -> Actor:
     return Actor(user=supervisor, operator=floor.operator)
 
 
-def start_first_step(floor, actor) -> None:  # type: ignore[no-untyped-def]
+def start_first_step(floor, actor) -> None:
     """The floor's order starts its first step on the first machine."""
     start_operation(
         event_id=new_id(),
@@ -83,7 +83,7 @@ def start_first_step(floor, actor) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_two_tablets_starting_one_operation_on_two_machines_leave_one_start(floor, actor):
-    def on(machine):  # type: ignore[no-untyped-def]
+    def on(machine):
         return lambda: start_operation(
             event_id=new_id(),
             order=floor.order,
@@ -122,7 +122,7 @@ def test_the_same_completion_sent_twice_at_once_counts_once(floor, actor):
     start_first_step(floor, actor)
     event_id = new_id()
 
-    def complete():  # type: ignore[no-untyped-def]
+    def complete():
         return complete_operation(
             event_id=event_id,
             order=floor.order,
@@ -178,7 +178,7 @@ def test_two_completions_of_the_last_steps_of_one_order_mark_it_done_once(plant,
 def test_the_same_start_sent_three_times_at_once_starts_once(floor, actor):
     event_id = new_id()
 
-    def start():  # type: ignore[no-untyped-def]
+    def start():
         return start_operation(
             event_id=event_id,
             order=floor.order,
@@ -198,7 +198,7 @@ def test_the_same_start_sent_three_times_at_once_starts_once(floor, actor):
 def test_reports_from_two_tablets_at_once_both_count(floor, actor):
     start_first_step(floor, actor)
 
-    def report():  # type: ignore[no-untyped-def]
+    def report():
         return report_quantities(
             event_id=new_id(),
             order=floor.order,
@@ -217,7 +217,7 @@ def test_reports_from_two_tablets_at_once_both_count(floor, actor):
 def test_two_tablets_marking_one_machine_down_from_the_same_version_leave_one_down_event(
     floor, actor
 ):
-    def down():  # type: ignore[no-untyped-def]
+    def down():
         return mark_machine_down(
             event_id=new_id(),
             machine=floor.machines[0],
@@ -260,9 +260,7 @@ def test_a_tablet_holding_any_floor_lock_never_holds_up_another_machine(floor, a
                         if action is start_operation
                         else {"good": Decimal(1), "scrap": Decimal(0)}
                     )
-                    action(  # type: ignore[operator]
-                        event_id=new_id(), order=other, operation=step, actor=actor, **extra
-                    )
+                    action(event_id=new_id(), order=other, operation=step, actor=actor, **extra)
             except OperationalError as error:
                 pytest.fail(f"holding the {name} lock held up another machine: {error}")
             finally:

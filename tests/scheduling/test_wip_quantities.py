@@ -16,16 +16,16 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def floor(plant) -> Floor:  # type: ignore[no-untyped-def]
+def floor(plant) -> Floor:
     return build_floor(plant)  # order quantity 10, two steps
 
 
 @pytest.fixture
-def actor(floor, supervisor) -> Actor:  # type: ignore[no-untyped-def]
+def actor(floor, supervisor) -> Actor:
     return Actor(user=supervisor, operator=floor.operator)
 
 
-def report(floor: Floor, actor: Actor, step: int = 0, good="3", scrap="0", **kw):  # type: ignore[no-untyped-def]
+def report(floor: Floor, actor: Actor, step: int = 0, good="3", scrap="0", **kw):
     return report_quantities(
         event_id=kw.pop("event_id", new_id()),
         order=floor.order,

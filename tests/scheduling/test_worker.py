@@ -23,7 +23,7 @@ pytestmark = [pytest.mark.postgres, pytest.mark.worker, pytest.mark.django_db(tr
 Status = ScheduleRun.Status
 
 
-def start_run(plant, horizon, time_limit_s: int) -> ScheduleRun:  # type: ignore[no-untyped-def]
+def start_run(plant, horizon, time_limit_s: int) -> ScheduleRun:
     return create_run(
         plant=plant,
         name="Worker test",
@@ -33,7 +33,7 @@ def start_run(plant, horizon, time_limit_s: int) -> ScheduleRun:  # type: ignore
     )
 
 
-def test_a_real_worker_claims_solves_and_records_a_run(demo_plant, horizon, start_worker) -> None:  # type: ignore[no-untyped-def]
+def test_a_real_worker_claims_solves_and_records_a_run(demo_plant, horizon, start_worker) -> None:
     start_worker()
     run = wait_for(start_run(demo_plant, horizon, 3), lambda r: r.is_final)
     assert run.status == Status.SUCCEEDED, run.error
@@ -43,7 +43,7 @@ def test_a_real_worker_claims_solves_and_records_a_run(demo_plant, horizon, star
 
 def test_cancelling_on_a_real_worker_stops_the_solve_and_keeps_its_best_schedule(
     demo_plant, horizon, start_worker
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     start_worker()
     run = wait_for(
         start_run(demo_plant, horizon, 120),
@@ -57,7 +57,7 @@ def test_cancelling_on_a_real_worker_stops_the_solve_and_keeps_its_best_schedule
 
 def test_a_worker_killed_mid_solve_leaves_the_run_requeued_then_solved_never_stuck(
     demo_plant, horizon, start_worker
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     first = start_worker()
     run = wait_for(start_run(demo_plant, horizon, 6), lambda r: r.status == Status.RUNNING)
     os.killpg(first.pid, signal.SIGKILL)
@@ -79,7 +79,7 @@ def test_a_worker_killed_mid_solve_leaves_the_run_requeued_then_solved_never_stu
 
 def test_on_a_real_worker_an_order_whose_item_has_no_routing_fails_the_run_by_name(
     demo_plant, horizon, start_worker
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     item = ItemFactory(plant=demo_plant, code="PROTO-9")
     ProductionOrder.objects.create(
         plant=demo_plant,

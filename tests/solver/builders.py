@@ -27,21 +27,21 @@ def op(oid: str, *modes: tuple[str, int] | tuple[str, int, int], **kw: object) -
         id=oid,
         name=oid,
         modes=tuple(Mode(m[0], m[1], m[2] if len(m) > 2 else 0) for m in modes),
-        **kw,  # type: ignore[arg-type]
+        **kw,
     )
 
 
 def job(jid: str, *ops: Operation, **kw: object) -> Job:
-    return Job(id=jid, name=jid, operations=ops, **kw)  # type: ignore[arg-type]
+    return Job(id=jid, name=jid, operations=ops, **kw)
 
 
 def machine(mid: str, **kw: object) -> Machine:
-    return Machine(id=mid, name=mid, **kw)  # type: ignore[arg-type]
+    return Machine(id=mid, name=mid, **kw)
 
 
 def solved(problem: Problem, time_limit_s: float = 5.0, **kw: object) -> Solution:
     """Solve and insist that the independent checker accepts the result."""
-    solution = solve(problem, time_limit_s=time_limit_s, **kw)  # type: ignore[arg-type]
+    solution = solve(problem, time_limit_s=time_limit_s, **kw)
     assert solution.assignments, solution
     assert verify(problem, solution) == []
     return solution

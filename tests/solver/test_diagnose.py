@@ -15,7 +15,7 @@ def _furnaces() -> tuple[Machine, ...]:
 
 
 def _order(*operations: object, **kw: object) -> Job:
-    return Job(id="SO-1042", name="SO-1042", operations=operations, **kw)  # type: ignore[arg-type]
+    return Job(id="SO-1042", name="SO-1042", operations=operations, **kw)
 
 
 def test_an_operation_longer_than_every_window_is_named_with_the_longest_window() -> None:

@@ -149,7 +149,7 @@ def test_plants_that_go_to_lns_run_the_walk_beside_it(monkeypatch: pytest.Monkey
 
     def counted(*args: object, **kw: object) -> None:
         calls.append("walk")
-        beside(*args, **kw)  # type: ignore[arg-type]
+        beside(*args, **kw)
 
     monkeypatch.setattr(engine, "walk_beside", counted)
     problem = generate_plant(300, 8, seed=8)
@@ -259,17 +259,17 @@ def test_large_congested_plants_run_a_second_walk_before_lns(
 
     def walked(*args: object, **kw: object) -> None:
         calls.append(f"{kw['source']} ignoring {kw['ignore']} near {kw['near']}")
-        walk_(*args, **kw)  # type: ignore[arg-type]
+        walk_(*args, **kw)
 
     def improved(*args: object, **kw: object) -> None:
         calls.append("lns")
-        improve_(*args, **kw)  # type: ignore[arg-type]
+        improve_(*args, **kw)
 
     beside = engine.walk_beside
 
     def first(*args: object, **kw: object) -> None:
         calls.append(f"walk ignoring {kw['ignore']} near {kw['near']}")
-        beside(*args, **kw)  # type: ignore[arg-type]
+        beside(*args, **kw)
 
     monkeypatch.setattr(engine, "walk", walked)
     monkeypatch.setattr(engine, "improve", improved)

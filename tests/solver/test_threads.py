@@ -15,7 +15,7 @@ def test_main_returns_its_value_once_every_task_is_done() -> None:
     done: list[int] = []
 
     def task(k: int) -> Callable[[], None]:
-        return lambda: (time.sleep(0.05), done.append(k))  # type: ignore[func-returns-value]
+        return lambda: (time.sleep(0.05), done.append(k))
 
     assert beside("t", [task(1), task(2)], lambda failed: "main") == "main"
     assert sorted(done) == [1, 2]

@@ -76,7 +76,7 @@ def _solution(assignments: tuple[Assignment, ...], **components: int) -> Solutio
 
 
 def _with(op_id: str, **changes: object) -> tuple[Assignment, ...]:
-    return tuple(replace(a, **changes) if a.operation_id == op_id else a for a in GOOD)  # type: ignore[arg-type]
+    return tuple(replace(a, **changes) if a.operation_id == op_id else a for a in GOOD)
 
 
 def test_the_reference_solution_is_valid() -> None:

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def kim(plant) -> Operator:  # type: ignore[no-untyped-def]
+def kim(plant) -> Operator:
     return save_operator(plant=plant, badge="77", name="Kim", pin="246810")
 
 

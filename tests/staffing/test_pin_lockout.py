@@ -16,13 +16,13 @@ PIN = "246810"
 
 
 @pytest.fixture
-def kim(plant, settings) -> Operator:  # type: ignore[no-untyped-def]
+def kim(plant, settings) -> Operator:
     settings.FLOOR_PIN_MAX_ATTEMPTS = 3
     settings.FLOOR_PIN_LOCKOUT_S = 600
     return save_operator(plant=plant, badge="77", name="Kim", pin=PIN)
 
 
-def wrong(plant, times: int) -> None:  # type: ignore[no-untyped-def]
+def wrong(plant, times: int) -> None:
     for _ in range(times):
         with pytest.raises(OperatorNotIdentified):
             identify_operator(plant=plant, badge="77", pin="000000")
