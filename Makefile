@@ -82,14 +82,14 @@ bench: bench-solver bench-plant bench-gantt
 
 bench-solver: $(STAMP)
 	@mkdir -p bench-results
-	$(PY) -m scheduling.solver.bench $(BENCH_DIR) --time-limit $(BENCH_TIME) --workers 2 --seeds 3 --json bench-results/public.json
-	$(PY) -m scheduling.solver.bench --random --time-limit $(BENCH_TIME) --json bench-results/random.json
+	$(PY) -m bench.solver $(BENCH_DIR) --time-limit $(BENCH_TIME) --workers 2 --seeds 3 --json bench-results/public.json
+	$(PY) -m bench.solver --random --time-limit $(BENCH_TIME) --json bench-results/random.json
 
 bench-plant: $(STAMP)
-	for size in S M L; do $(PY) -m scheduling.solver.bench --plant $$size --time-limit 60 || exit 1; done
+	for size in S M L; do $(PY) -m bench.solver --plant $$size --time-limit 60 || exit 1; done
 
 bench-gantt: $(STAMP) assets
-	$(PY) -m scheduling.bench_gantt --ops 10000 --machines 50 --runs 3
+	$(PY) -m bench.gantt --ops 10000 --machines 50 --runs 3
 
 ## 50 tablets posting WIP events to gunicorn + PostgreSQL, then an audit of every quantity.
 ## Needs DATABASE_URL=postgres://…; not part of `bench` (it needs PostgreSQL).
@@ -97,11 +97,11 @@ FLOOR_SECONDS ?= 60
 FLOOR_THINK ?= 1
 bench-floor: $(STAMP)
 	@mkdir -p bench-results
-	$(PY) -m scheduling.bench_floor --tablets 50 --think $(FLOOR_THINK) --seconds $(FLOOR_SECONDS) --json bench-results/floor.json
+	$(PY) -m bench.floor --tablets 50 --think $(FLOOR_THINK) --seconds $(FLOOR_SECONDS) --json bench-results/floor.json
 
 ## Needs PostgreSQL: DATABASE_URL=postgres://… make bench-api (uses a throwaway test_ database).
 bench-api: $(STAMP)
-	$(PY) -m scheduling.bench_api --orders 5000 --budget 10
+	$(PY) -m bench.api --orders 5000 --budget 10
 
 clean:
 	rm -rf var staticfiles bench-results .pytest_cache .mypy_cache .ruff_cache

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from django.template.loader import render_to_string
 
-from scheduling.bench_gantt import CHROMIUM_ARGS, STATIC, chromium_path, generate, serve
+from bench.gantt import CHROMIUM_ARGS, STATIC, chromium_path, generate, serve
 
 pytestmark = pytest.mark.browser
 

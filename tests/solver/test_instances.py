@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from bench.solver import find_bounds, main
 from scheduling.solver import solve, verify
-from scheduling.solver.bench import find_bounds, main
 from scheduling.solver.calendars import Calendar
 from scheduling.solver.compiled import Compiled
 from scheduling.solver.dispatch import dispatch

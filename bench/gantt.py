@@ -1,6 +1,6 @@
 """Render benchmark for the Gantt component in headless Chromium.
 
-    python -m scheduling.bench_gantt [--ops 10000] [--machines 50] [--runs 3]
+    python -m bench.gantt [--ops 10000] [--machines 50] [--runs 3]
 
 Generates a deterministic synthetic schedule in the Gantt JSON contract (the shape the
 schedule endpoint returns), serves it with the real static files from a throwaway

@@ -1,6 +1,6 @@
 """Benchmark: bulk upsert of production orders through the ERP API, on PostgreSQL.
 
-    DATABASE_URL=postgres://… python -m scheduling.bench_api [--orders 5000] [--budget 10]
+    DATABASE_URL=postgres://… python -m bench.api [--orders 5000] [--budget 10]
 
 Creates a throwaway test database (test_<name>), a plant with made items and a write
 token, then times `POST /api/v1/orders/bulk/` in-process through the whole stack (token

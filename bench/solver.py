@@ -1,4 +1,4 @@
-"""Benchmarks: `python -m scheduling.solver.bench PATH... | --plant S|M|L | --random-jsp ...`.
+"""Benchmarks: `python -m bench.solver PATH... | --plant S|M|L | --random-jsp ...`.
 
 JSP/FJSP files (or folders of them) are solved for makespan with `solve()` (or the textbook
 CP-SAT model with `--baseline`); every schedule is checked by `verify()`. Plant presets report
@@ -21,13 +21,19 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
-from .compiled import Compiled
-from .dispatch import OVERTIME, dispatch, variants
-from .engine import solve
-from .generate import PRESETS, generate_fjsp, generate_jsp, generate_plant, generate_preset
-from .instances import load
-from .model import Assignment, Problem, Solution
-from .verify import verify
+from scheduling.solver.compiled import Compiled
+from scheduling.solver.dispatch import OVERTIME, dispatch, variants
+from scheduling.solver.engine import solve
+from scheduling.solver.generate import (
+    PRESETS,
+    generate_fjsp,
+    generate_jsp,
+    generate_plant,
+    generate_preset,
+)
+from scheduling.solver.instances import load
+from scheduling.solver.model import Assignment, Problem, Solution
+from scheduling.solver.verify import verify
 
 
 @dataclass(slots=True)
@@ -367,7 +373,7 @@ def _run_dict(r: Run) -> dict[str, object]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m scheduling.solver.bench")
+    parser = argparse.ArgumentParser(prog="python -m bench.solver")
     parser.add_argument("paths", nargs="*", help="instance files or folders")
     parser.add_argument("--time-limit", type=float, default=30.0)
     parser.add_argument("--workers", type=int, default=2)

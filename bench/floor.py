@@ -2,7 +2,7 @@
 PostgreSQL over loopback, then an audit that every quantity in the database equals the sum of
 the events acknowledged: nothing lost, nothing doubled (deliberate retries included).
 
-    DATABASE_URL=postgres://… python -m scheduling.bench_floor [--tablets 50] [--seconds 60]
+    DATABASE_URL=postgres://… python -m bench.floor [--tablets 50] [--seconds 60]
 
 Each tablet logs in (its own session), owns one machine and a queue of one-step orders, and
 loops: start the next order (If-Match "0"), complete it with random good and scrap (If-Match
@@ -46,7 +46,7 @@ def configure() -> None:
     # Production settings serve hashed static files: the login page needs their manifest.
     os.environ.setdefault("DJANGO_STATIC_ROOT", str(Path("var") / "bench-static"))
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
-        sys.exit("bench_floor needs DATABASE_URL pointing at PostgreSQL.")
+        sys.exit("bench.floor needs DATABASE_URL pointing at PostgreSQL.")
     import django
 
     django.setup()
