@@ -403,3 +403,15 @@ def test_a_finished_run_says_in_words_what_its_gap_means(client, nw1_manager, so
         page = client.get(url).content.decode()
         assert says in page
         assert (f"proven bound, {bound}." in page) == (0 < gap < 0.99)
+
+
+def test_the_plan_form_offers_no_longer_a_solve_than_the_workers_allow(
+    client, nw1_manager, settings
+) -> None:
+    settings.SOLVER_MAX_TIME_LIMIT_S = 120
+    client.force_login(nw1_manager)
+    page = client.get(reverse("scheduling:run-create")).content.decode()
+    assert 'name="time_limit_s"' in page and 'max="120"' in page
+    response = client.post(reverse("scheduling:run-create"), {"time_limit_s": 600})
+    assert "less than or equal to 120" in response.content.decode()
+    assert not ScheduleRun.objects.exists()
