@@ -55,7 +55,8 @@ class DispatchRow:
 
 def published_run(plant: Plant) -> ScheduleRun | None:
     run: ScheduleRun | None = (
-        ScheduleRun.objects.filter(plant=plant, is_published=True)
+        ScheduleRun.objects.for_plant(plant)
+        .published()
         .defer("progress", "machine_windows", "kpis", "conflicts")
         .first()
     )

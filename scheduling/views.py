@@ -178,7 +178,7 @@ def run_compare(request: HttpRequest) -> HttpResponse:
 @login_required
 def dispatch(request: HttpRequest) -> HttpResponse:
     plant = require_plant(request)
-    run = ScheduleRun.objects.for_plant(plant).filter(is_published=True).first()
+    run = ScheduleRun.objects.for_plant(plant).published().first()
     machines = list(
         Machine.objects.filter(plant=plant)
         .select_related("work_centre")

@@ -28,7 +28,7 @@ def published_operations(
 ) -> models.QuerySet[ScheduledOperation]:
     """The plant's published operations; with `changed_since`, only those that are new or
     moved (machine, start or end) compared with the schedule that was published then."""
-    run = ScheduleRun.objects.filter(plant=plant, is_published=True).first()
+    run = ScheduleRun.objects.for_plant(plant).published().first()
     if run is None or (changed_since and run.published_at and run.published_at < changed_since):
         return ScheduledOperation.objects.none()
     operations = ScheduledOperation.objects.filter(run=run)

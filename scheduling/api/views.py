@@ -77,7 +77,7 @@ class DispatchListView(APIView):
         code = request.query_params.get("machine", "")
         if not Machine.objects.filter(plant=plant, code=code).exists():
             raise NotFound(f"No machine '{code}' in plant {plant.code}.")
-        run = ScheduleRun.objects.filter(plant=plant, is_published=True).first()
+        run = ScheduleRun.objects.for_plant(plant).published().first()
         operations = dispatch_list(run, code) if run else []
         for position, op in enumerate(operations, start=1):
             op.sequence = position  # type: ignore[attr-defined]

@@ -15,6 +15,10 @@ class ScheduleRunQuerySet(PlantScopedQuerySet):
     def active(self) -> ScheduleRunQuerySet:
         return self.filter(status__in=ScheduleRun.ACTIVE_STATUSES)
 
+    def published(self) -> ScheduleRunQuerySet:
+        """The plant's schedule: at most one run per plant (a partial unique constraint)."""
+        return self.filter(is_published=True)
+
 
 class ScheduleRun(Timestamped):
     """The database row is the single source of truth for a run's state.

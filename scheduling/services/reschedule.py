@@ -22,7 +22,7 @@ def reschedule_from_floor(*, plant: Plant, created_by: Any = None) -> ScheduleRu
 
     The manager compares the result with the published run and publishes it, or not.
     """
-    base = ScheduleRun.objects.filter(plant=plant, is_published=True).first()
+    base = ScheduleRun.objects.for_plant(plant).published().first()
     if base is None:
         raise RunInvalid("Nothing is published yet: plan and publish a schedule first.")
     start = (timezone.now() + dt.timedelta(minutes=1)).replace(second=0, microsecond=0)

@@ -59,7 +59,7 @@ def create_run(
         raise RunInvalid("The base run belongs to another plant.")
     if run_scenario.frozen_until is not None and base_run is None:
         # A frozen horizon freezes the plan everyone is working to: the published one.
-        base_run = ScheduleRun.objects.filter(plant=plant, is_published=True).first()
+        base_run = ScheduleRun.objects.for_plant(plant).published().first()
         if base_run is None:
             raise RunInvalid(
                 "A frozen horizon needs a published schedule to freeze.",
@@ -106,8 +106,10 @@ def publish_run(*, run: ScheduleRun) -> ScheduleRun:
     Locks both runs (pk order) so two managers publishing at once cannot both win.
     """
     with transaction.atomic():
-        current = ScheduleRun.objects.filter(plant_id=run.plant_id, is_published=True).values_list(
-            "pk", flat=True
+        current = (
+            ScheduleRun.objects.filter(plant_id=run.plant_id)
+            .published()
+            .values_list("pk", flat=True)
         )
         locked = {r.pk: r for r in lock_runs([run.pk, *current])}
         run = locked[run.pk]
