@@ -1,16 +1,10 @@
-from typing import Any
-
 from django.contrib import admin
 
-from plant import models
-
-
-class PlantScopedAdmin(admin.ModelAdmin):
-    """Staff who are not superusers see only their plants' records."""
-
-    def get_queryset(self, request):
-        queryset: Any = super().get_queryset(request)
-        return queryset.for_user(request.user)
+from plant import (
+    admin_integrations,  # noqa: F401  (registers the integration admin)
+    models,
+)
+from plant.admin_scoping import PlantScopedAdmin
 
 
 @admin.register(models.Plant)
@@ -112,6 +106,3 @@ class CalendarExceptionAdmin(PlantScopedAdmin):
 class OvertimeOfferAdmin(PlantScopedAdmin):
     list_display = ["machine", "start", "end", "cost_per_hour", "plant"]
     list_filter = ["plant"]
-
-
-from plant import admin_integrations  # noqa: E402, F401  (registers the integration admin)

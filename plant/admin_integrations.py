@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from plant import models
-from plant.admin import PlantScopedAdmin
+from plant.admin_scoping import PlantScopedAdmin
 from plant.errors import DomainError
 from plant.services.tokens import create_api_token, revoke_api_token
 

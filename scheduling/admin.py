@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from plant.admin import PlantScopedAdmin
+from plant.admin_scoping import PlantScopedAdmin
 from scheduling.models import ProductionOrder
 
 

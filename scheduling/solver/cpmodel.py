@@ -22,6 +22,7 @@ from ortools.sat.python import cp_model
 from .compiled import Compiled, Slot
 from .cpbase import LinExpr, ModeVars, OpVars, dom, lit_is_true
 from .cpmachine import MachineConstraints
+from .model import COMPONENTS
 from .state import ScheduleState
 
 __all__ = ["LinExpr", "SubModel"]
@@ -245,3 +246,33 @@ class SubModel(MachineConstraints):
         for o, slot in self.extract_free(value).items():
             slots[o] = slot
         return slots
+
+
+def stage_objective(sub: SubModel, stage: int | None) -> LinExpr:
+    """What a stage minimises: the weighted sum (stage None) or the stage's component."""
+    obj = sub.c.problem.objective
+    if stage is None:
+        return sum(
+            (obj.weight(k) * sub.components[k] for k in COMPONENTS if obj.weight(k)), start=0
+        )
+    return sub.components[obj.order[stage]]
+
+
+def stage_model(
+    c: Compiled,
+    state: ScheduleState | None,
+    caps: dict[str, int],
+    stage: int | None,
+    free: list[int],
+    lo: int = 0,
+    hi: int | None = None,
+    bounds: Mapping[int, tuple[int, int]] | None = None,
+    hint: bool = True,
+    retimed: Collection[int] = (),
+) -> SubModel:
+    """A model of `free` around `state`; in lexicographic stage k, earlier components <= caps."""
+    sub = SubModel(c, state, free, lo=lo, hi=hi, bounds=bounds, hint=hint, retimed=retimed)
+    if stage is not None and state is not None:
+        for name in c.problem.objective.order[:stage]:
+            sub.model.add(sub.components[name] <= caps[name])
+    return sub

@@ -4,12 +4,12 @@ the tabu search on plain job shops and by the plant walk on plants."""
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Mapping
 
 from .bounds import earliest_processing, makespan_bound, tardiness_bound
 from .compiled import Compiled, Slot
 from .construct import construct
-from .cpmodel import LinExpr, SubModel
+from .cpmodel import stage_model, stage_objective
 from .cpsat import run
 from .diagnose import diagnose
 from .dispatch import variants
@@ -276,35 +276,6 @@ def simple_bound(c: Compiled) -> int:
     return obj.weighted_tardiness * tard + obj.makespan * ms
 
 
-def _objective(sub: SubModel, stage: int | None) -> LinExpr:
-    obj = sub.c.problem.objective
-    if stage is None:
-        return sum(
-            (obj.weight(k) * sub.components[k] for k in COMPONENTS if obj.weight(k)), start=0
-        )
-    return sub.components[obj.order[stage]]
-
-
-def stage_model(
-    c: Compiled,
-    state: ScheduleState | None,
-    caps: dict[str, int],
-    stage: int | None,
-    free: list[int],
-    lo: int = 0,
-    hi: int | None = None,
-    bounds: Mapping[int, tuple[int, int]] | None = None,
-    hint: bool = True,
-    retimed: Collection[int] = (),
-) -> SubModel:
-    """A model of `free` around `state`; in lexicographic stage k, earlier components <= caps."""
-    sub = SubModel(c, state, free, lo=lo, hi=hi, bounds=bounds, hint=hint, retimed=retimed)
-    if stage is not None and state is not None:
-        for name in c.problem.objective.order[:stage]:
-            sub.model.add(sub.components[name] <= caps[name])
-    return sub
-
-
 def _solve_full(
     c: Compiled,
     inc: Incumbent,
@@ -336,7 +307,7 @@ def _solve_full(
 
         res = run(
             sub,
-            _objective(sub, stage),
+            stage_objective(sub, stage),
             time_limit_s=share,
             workers=workers,
             seed=seed,

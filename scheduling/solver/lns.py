@@ -28,6 +28,7 @@ from bisect import bisect_left
 from collections.abc import Callable
 
 from .compiled import Compiled
+from .cpmodel import stage_model, stage_objective
 from .cpsat import run
 from .decode import Compactor
 from .guides import downstream_guide, late_guide
@@ -286,7 +287,6 @@ class _Search:
 
         Returns the sub-solve's status, the objective gained and whether it is a new best.
         """
-        from .engine import _objective, stage_model
         from .incumbent import objective_key
 
         c = self.c
@@ -295,7 +295,7 @@ class _Search:
         lo = min(slots[o][1] for o in free)
         hi = max(slots[o][3] for o in free)
         sub = stage_model(c, state, caps, stage, free, lo=lo, hi=hi, bounds=bounds)
-        target = _objective(sub, stage)
+        target = stage_objective(sub, stage)
         if guide:
             target = target + late_guide(c, sub, slots)
         res = run(
@@ -335,7 +335,6 @@ class _Search:
         then decoded over the whole plan, so the later work moves as far as it must, and the
         result is kept when the whole objective is no worse.
         """
-        from .engine import _objective, stage_model
         from .incumbent import objective_key
 
         c = self.c
@@ -346,7 +345,7 @@ class _Search:
         # room for the free work to move later than it is now
         hi = hi + max(hi - lo, RETIME_ROOM)
         sub = stage_model(c, state, caps, stage, free, lo=lo, hi=hi, retimed=retimed)
-        target = _objective(sub, stage) + downstream_guide(c, sub, state)
+        target = stage_objective(sub, stage) + downstream_guide(c, sub, state)
         res = run(
             sub,
             target,
