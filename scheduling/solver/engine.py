@@ -77,7 +77,8 @@ WALK = True
 # 33.1-33.8 M -> 30.5 M on 4,000 operations (52% late), plant-L (10,000, 36%) at 60 s
 # 26.3-26.4 M -> 24.4-24.5 M. LNS pays more where few orders are late (plant-M, 8%: 302 k
 # against 319 k with two walks) and on smaller plants (800 operations, 42% late: 1.60-1.77 M
-# against 1.83-1.84 M), where its neighbourhoods cover much of the plant (docs/solver-experiments.md).
+# against 1.83-1.84 M), where its neighbourhoods cover much of the plant
+# (docs/solver-experiments.md).
 CONGESTED_LATE_SHARE = 0.25
 CONGESTED_MIN_OPS = 2000
 WALK_IDLE_S = 3.0
