@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from scheduling.solver import Objective, OvertimeWindow, Problem, Solution, Window, verify
 from scheduling.solver.compiled import Compiled, Slot
+from scheduling.solver.cpmodel import stage_model, stage_objective
 from scheduling.solver.cpsat import run
 from scheduling.solver.decode import Decoder
 from scheduling.solver.dispatch import dispatch, variants
-from scheduling.solver.engine import _objective, stage_model
 from scheduling.solver.generate import generate_plant
 from scheduling.solver.state import ScheduleState
 
@@ -64,7 +64,12 @@ def test_a_sub_model_accepts_frozen_work_running_from_regular_time_into_overtime
     # free a alone: b stays frozen across the boundary, the current schedule must stay valid
     sub = stage_model(c, state, {}, None, [0], lo=0, hi=200)
     result = run(
-        sub, _objective(sub, None), time_limit_s=5, workers=1, seed=0, should_stop=lambda: False
+        sub,
+        stage_objective(sub, None),
+        time_limit_s=5,
+        workers=1,
+        seed=0,
+        should_stop=lambda: False,
     )
     assert result.status == "optimal"
 
@@ -137,7 +142,12 @@ def _late_b_problem() -> tuple[Compiled, ScheduleState]:
 def _solved_sub(c: Compiled, state: ScheduleState, retimed: list[int]) -> list[Slot]:
     sub = stage_model(c, state, {}, None, [0, 2], lo=0, hi=200, retimed=retimed)
     result = run(
-        sub, _objective(sub, None), time_limit_s=5, workers=1, seed=0, should_stop=lambda: False
+        sub,
+        stage_objective(sub, None),
+        time_limit_s=5,
+        workers=1,
+        seed=0,
+        should_stop=lambda: False,
     )
     assert result.changes is not None
     slots = list(state.slots)

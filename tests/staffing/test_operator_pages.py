@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 
@@ -62,10 +64,13 @@ def test_a_manager_sets_a_new_pin_and_a_short_one_is_refused(manager_client, pla
     assert identify_operator(plant=plant, badge="77", pin="9753") == kim
 
 
+@pytest.mark.clock
 def test_a_manager_unlocks_a_locked_badge(manager_client, plant, kim):
     from django.utils import timezone
 
-    Operator.objects.filter(pk=kim.pk).update(locked_until=timezone.now().replace(year=2999))
+    # Locked for a year from today (replace(year=…) fails on a 29 February).
+    locked_until = timezone.now() + dt.timedelta(days=365)
+    Operator.objects.filter(pk=kim.pk).update(locked_until=locked_until)
     assert "Locked until" in manager_client.get(reverse("staffing:operator-list")).content.decode()
     manager_client.post(reverse("staffing:operator-unlock", args=[kim.pk]))
     assert identify_operator(plant=plant, badge="77", pin="246810") == kim
