@@ -55,6 +55,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="run the date-sensitive tests (marker `clock`) with the clock moved: 'awkward' "
         f"for each of {', '.join(AWKWARD_MOMENTS)}, or comma-separated ISO 8601 moments",
     )
+    parser.addoption(
+        "--clock-all",
+        action="store_true",
+        help="with --clock, move the clock for every test, not only the date-sensitive ones "
+        "(finds tests that should be marked `clock`)",
+    )
 
 
 def _clock_moments(config: pytest.Config) -> dict[str, str]:
@@ -74,8 +80,10 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     """With --clock, each date-sensitive test runs once more at each moment given (the
     `moved_clock` fixture travels there, and time goes on ticking from it)."""
     moments = _clock_moments(metafunc.config)
-    dated = DATED_FIXTURES & set(metafunc.fixturenames) or metafunc.definition.get_closest_marker(
-        "clock"
+    dated = (
+        metafunc.config.getoption("--clock-all")
+        or DATED_FIXTURES & set(metafunc.fixturenames)
+        or metafunc.definition.get_closest_marker("clock")
     )
     if not moments or not dated or metafunc.definition.get_closest_marker("browser"):
         return
