@@ -31,11 +31,11 @@ def nw1_viewer(demo_plant, viewer):
     return viewer
 
 
-@pytest.fixture
-def solved_run(demo_plant, horizon, no_enqueue) -> ScheduleRun:
+def solved(plant, horizon, name: str) -> ScheduleRun:
+    """A run of every open order, solved in-process for one second."""
     run = create_run(
-        plant=demo_plant,
-        name="Baseline",
+        plant=plant,
+        name=name,
         horizon_start=horizon[0],
         horizon_end=horizon[1],
         settings={"time_limit_s": 1, "workers": 1},
@@ -43,6 +43,11 @@ def solved_run(demo_plant, horizon, no_enqueue) -> ScheduleRun:
     execute_run(run_id=run.pk, attempt=1, worker="t")
     run.refresh_from_db()
     return run
+
+
+@pytest.fixture
+def solved_run(demo_plant, horizon, no_enqueue) -> ScheduleRun:
+    return solved(demo_plant, horizon, "Baseline")
 
 
 def test_the_order_list_shows_open_orders_in_a_fixed_number_of_queries(
@@ -319,16 +324,7 @@ def run_with_a_late_order(demo_plant, horizon, no_enqueue) -> ScheduleRun:
         release_at=horizon[0],
         due_at=horizon[0] + dt.timedelta(hours=1),
     )
-    run = create_run(
-        plant=demo_plant,
-        name="With a rush order",
-        horizon_start=horizon[0],
-        horizon_end=horizon[1],
-        settings={"time_limit_s": 1, "workers": 1},
-    )
-    execute_run(run_id=run.pk, attempt=1, worker="t")
-    run.refresh_from_db()
-    return run
+    return solved(demo_plant, horizon, "With a rush order")
 
 
 def test_a_finished_runs_page_and_its_progress_poll_cost_a_fixed_number_of_queries(
