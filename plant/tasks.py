@@ -5,7 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 
 from plant.services.idempotency import purge_idempotency_keys
-from plant.services.webhooks import attempt_webhook_delivery
+from plant.services.webhooks import DELIVER_WEBHOOK, attempt_webhook_delivery
 
 
 @shared_task(name="plant.purge_idempotency_keys")
@@ -13,7 +13,7 @@ def purge_idempotency_keys_task() -> int:
     return purge_idempotency_keys()
 
 
-@shared_task(name="plant.deliver_webhook", acks_late=True)
+@shared_task(name=DELIVER_WEBHOOK, acks_late=True)
 def deliver_webhook_task(delivery_id: str) -> None:
     retry_in = attempt_webhook_delivery(delivery_id=delivery_id)
     if retry_in is not None:

@@ -6,10 +6,10 @@ from celery import Task, shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 
 from scheduling.models import ScheduleRun
-from scheduling.services.execution import execute_run, finish_run, sweep_stale_runs
+from scheduling.services.execution import SOLVE_RUN, execute_run, finish_run, sweep_stale_runs
 
 
-@shared_task(name="scheduling.solve_run", bind=True, acks_late=True, reject_on_worker_lost=True)
+@shared_task(name=SOLVE_RUN, bind=True, acks_late=True, reject_on_worker_lost=True)
 def solve_run_task(self: Task, run_id: int, attempt: int) -> None:
     try:
         execute_run(run_id=run_id, attempt=attempt, worker=self.request.hostname or "worker")

@@ -134,6 +134,17 @@ def _member(plant, role: str, username: str):
 
 
 @pytest.fixture
+def sent_tasks(monkeypatch) -> list[tuple[str, tuple]]:
+    """Capture what would be sent to the broker, as (task name, arguments), instead of
+    sending it (every task goes through `plant.queue.send`)."""
+    from plant import queue
+
+    sent: list[tuple[str, tuple]] = []
+    monkeypatch.setattr(queue, "send", lambda task, args, countdown=None: sent.append((task, args)))
+    return sent
+
+
+@pytest.fixture
 def plant(db):
     return PlantFactory(code="P1", name="Plant One", time_zone="Europe/Berlin")
 

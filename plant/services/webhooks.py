@@ -30,7 +30,9 @@ from django.utils import timezone
 from plant.errors import RuleViolation
 from plant.models import Plant, WebhookAttempt, WebhookDelivery, WebhookSubscription
 from plant.models.integrations import WEBHOOK_EVENTS
+from plant.queue import enqueue
 
+DELIVER_WEBHOOK = "plant.deliver_webhook"  # the Celery task that sends one delivery
 EVENT_NAMES = frozenset(name for name, _ in WEBHOOK_EVENTS)
 Status = WebhookDelivery.Status
 
@@ -182,10 +184,7 @@ def _new_delivery(
 
 
 def _enqueue(delivery: WebhookDelivery) -> None:
-    from plant.tasks import deliver_webhook_task
-
-    delivery_id = str(delivery.pk)
-    transaction.on_commit(lambda: deliver_webhook_task.delay(delivery_id))
+    enqueue(DELIVER_WEBHOOK, str(delivery.pk))
 
 
 def replay_webhook_delivery(*, delivery: WebhookDelivery) -> WebhookDelivery:

@@ -8,7 +8,6 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import partial
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
@@ -17,6 +16,7 @@ from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from plant.errors import DomainError
+from plant.queue import enqueue
 from scheduling.adapters import ProblemIndex, build_problem, write_solution
 from scheduling.kpis import schedule_kpis
 from scheduling.locks import lock_runs
@@ -24,6 +24,8 @@ from scheduling.models import ScheduleRun
 from scheduling.run_settings import RunSettings
 from scheduling.solver import Problem, Progress, Solution, solve
 from scheduling.solver.threads import beside
+
+SOLVE_RUN = "scheduling.solve_run"  # the Celery task that solves a run (on the `solver` queue)
 
 log = logging.getLogger(__name__)
 Status = ScheduleRun.Status
@@ -258,8 +260,6 @@ def sweep_stale_runs(
     """Runs whose worker stopped heartbeating: re-queue them (new attempt) or, after
     `max_attempts`, fail them with a reason; one whose cancel was asked for ends cancelled.
     Nothing stays 'running' forever."""
-    from scheduling.tasks import solve_run_task
-
     stale_after = stale_after_s if stale_after_s is not None else settings.SOLVER_STALE_AFTER_S
     limit = max_attempts if max_attempts is not None else settings.SOLVER_MAX_ATTEMPTS
     cutoff = timezone.now() - dt.timedelta(seconds=stale_after)
@@ -297,6 +297,6 @@ def sweep_stale_runs(
             ScheduleRun.objects.filter(pk=run_id).update(
                 status=Status.QUEUED, attempt=F("attempt") + 1, worker="", queued_at=timezone.now()
             )
-            transaction.on_commit(partial(solve_run_task.delay, run_id, run.attempt + 1))
+            enqueue(SOLVE_RUN, run_id, run.attempt + 1)
             requeued += 1
     return {"requeued": requeued, "failed": failed, "cancelled": cancelled}

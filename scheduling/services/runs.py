@@ -9,10 +9,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from plant.models import OperationMachine, Plant
+from plant.queue import enqueue
 from scheduling.errors import RunInvalid, RunStateConflict
 from scheduling.locks import lock_runs
 from scheduling.models import ProductionOrder, ScheduleRun
 from scheduling.run_settings import RunSettings, Scenario
+from scheduling.services.execution import SOLVE_RUN
 
 MAX_HORIZON_DAYS = 120
 
@@ -34,8 +36,6 @@ def create_run(
     `orders` defaults to every open order of the plant. Settings and scenario are validated
     (RunInvalid names the field) and stored normalised.
     """
-    from scheduling.tasks import solve_run_task
-
     if horizon_end <= horizon_start:
         raise RunInvalid(
             "The horizon must end after it starts.", detail={"horizon_end": ["Before the start."]}
@@ -79,7 +79,7 @@ def create_run(
         )
         run.orders.set(orders)
         attempt = run.attempt
-        transaction.on_commit(lambda: solve_run_task.delay(run.pk, attempt))
+        enqueue(SOLVE_RUN, run.pk, attempt)
     return run
 
 

@@ -99,17 +99,13 @@ def test_a_payload_given_as_a_function_is_built_only_when_someone_listens(plant)
 
 
 def test_deliveries_are_enqueued_only_after_commit(
-    plant, monkeypatch, django_capture_on_commit_callbacks
+    plant, sent_tasks, django_capture_on_commit_callbacks
 ) -> None:
-    from plant.tasks import deliver_webhook_task
-
-    sent: list[str] = []
-    monkeypatch.setattr(deliver_webhook_task, "delay", sent.append)
     subscribe(plant, "https://erp.example.com/a")
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         (delivery,) = emit_event(plant=plant, event="schedule.published", payload={})
-        assert sent == []
-    assert len(callbacks) == 1 and sent == [str(delivery.pk)]
+        assert sent_tasks == []
+    assert len(callbacks) == 1 and sent_tasks == [("plant.deliver_webhook", (str(delivery.pk),))]
 
 
 def test_replay_sends_the_same_payload_as_a_new_delivery(plant) -> None:

@@ -22,12 +22,17 @@ def horizon() -> tuple[dt.datetime, dt.datetime]:
 
 
 @pytest.fixture
-def no_enqueue(monkeypatch):
-    """Capture what would be sent to the broker instead of sending it."""
-    from scheduling.tasks import solve_run_task
+def no_enqueue(monkeypatch) -> list[tuple[int, int]]:
+    """Send nothing to the broker; the list holds the (run, attempt) of each solve that
+    would have been sent."""
+    from plant import queue
+    from scheduling.services.execution import SOLVE_RUN
 
-    sent: list[tuple[int, int]] = []
-    monkeypatch.setattr(
-        solve_run_task, "delay", lambda run_id, attempt: sent.append((run_id, attempt))
-    )
-    return sent
+    solves: list[tuple[int, int]] = []
+
+    def send(task: str, args: tuple, countdown: float | None = None) -> None:
+        if task == SOLVE_RUN:
+            solves.append(tuple(args))
+
+    monkeypatch.setattr(queue, "send", send)
+    return solves

@@ -18,13 +18,11 @@ def subscribe(plant, url: str, events=("schedule.published",)):
 
 @pytest.mark.django_db
 def test_publishing_a_run_emits_schedule_published(
-    demo_plant, horizon, no_enqueue, monkeypatch, django_capture_on_commit_callbacks
+    demo_plant, horizon, no_enqueue, django_capture_on_commit_callbacks
 ) -> None:
-    from plant.tasks import deliver_webhook_task
     from scheduling.services.execution import execute_run
     from scheduling.services.runs import create_run, publish_run
 
-    monkeypatch.setattr(deliver_webhook_task, "delay", lambda delivery_id: None)
     subscribe(demo_plant, "https://erp.example.com/a", ["schedule.published", "run.finished"])
     run = create_run(
         plant=demo_plant,
@@ -44,15 +42,13 @@ def test_publishing_a_run_emits_schedule_published(
 
 @pytest.mark.django_db
 def test_completing_the_last_step_emits_operation_completed_and_order_completed(
-    plant, manager, monkeypatch, django_capture_on_commit_callbacks
+    plant, manager, sent_tasks, django_capture_on_commit_callbacks
 ) -> None:
     from decimal import Decimal
 
-    from plant.tasks import deliver_webhook_task
     from scheduling.services import wip
     from tests.factories.floor import build_floor
 
-    monkeypatch.setattr(deliver_webhook_task, "delay", lambda delivery_id: None)
     floor = build_floor(plant, steps=1, machines=1)
     subscribe(plant, "https://erp.example.com/floor", ["order.completed", "operation.completed"])
     common = {

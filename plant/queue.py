@@ -1,0 +1,28 @@
+"""Sending work to the Celery workers, by task name.
+
+Services enqueue through here once their transaction commits; the `tasks` modules import the
+services they run. Naming a task instead of importing it keeps the arrows one way
+(tasks -> services), and routing (`CELERY_TASK_ROUTES`) applies to a name as to a task.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+from celery import current_app
+from django.db import transaction
+
+
+def enqueue(task: str, *args: object, countdown: float | None = None) -> None:
+    """Send `task(*args)` to the broker when the current transaction commits (at once when
+    there is none), so a worker never picks up a row it cannot see yet."""
+    transaction.on_commit(partial(_send_by_name, task, args, countdown))
+
+
+def send(task: str, args: tuple[object, ...], countdown: float | None = None) -> None:
+    """Send now (tests replace this to capture what would be sent)."""
+    current_app.send_task(task, args=args, countdown=countdown)
+
+
+def _send_by_name(task: str, args: tuple[object, ...], countdown: float | None) -> None:
+    send(task, args, countdown)
