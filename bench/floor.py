@@ -71,8 +71,8 @@ def seed(tablets: int, orders_per_tablet: int) -> Seeded:
 
     from plant.models import Item, Machine, Plant, PlantMembership, Role, WorkCentre
     from plant.services.routings import EligibleMachineSpec, OperationSpec, save_routing
+    from scheduling.floor.downtime import ensure_downtime_reasons
     from scheduling.models import ProductionOrder
-    from scheduling.services.downtime import ensure_downtime_reasons
 
     call_command("migrate", verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)

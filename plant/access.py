@@ -56,6 +56,14 @@ def access_plant(user: AnyUser, pk: Any) -> Plant:
     return plant
 
 
+def access_plant_code(user: AnyUser, code: str) -> Plant:
+    """One of the user's plants by its code, as the API names plants."""
+    plant: Plant | None = Plant.objects.for_user(user).filter(code=code).first()
+    if plant is None:
+        raise NotFound(f"No plant '{code}' among yours." if code else "Say which plant.")
+    return plant
+
+
 def access_record(user: AnyUser, queryset: models.QuerySet[M], pk: Any, *, edit: bool = False) -> M:
     """Fetch one plant-scoped record the user may see (and, with `edit`, change)."""
     model: Any = queryset.model

@@ -5,13 +5,22 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.models import Group
-from django.db.models import Exists, Value
+from django.db.models import Exists, OuterRef, Subquery, Value
 from django.db.models.expressions import Combinable
+from django.db.models.functions import Coalesce
 
 from plant.access import access_record, check_role
 from plant.errors import NotFound
-from plant.models import Machine, Role
-from scheduling.models import ProductionOrder, ScheduledOperation, ScheduleRun
+from plant.models import Machine, Operation, Plant, Role
+from scheduling.errors import OperationRuleViolation
+from scheduling.models import (
+    DowntimeReason,
+    MachineState,
+    ProductionOrder,
+    ScheduledOperation,
+    ScheduleRun,
+)
+from staffing.models import Operator
 
 PLAN = frozenset({Role.MANAGER})
 
@@ -40,6 +49,53 @@ def access_machine(user: Any, pk: Any, *, act: bool = False) -> Machine:
     if act:
         check_role(user, FLOOR, "record shop-floor events")
     return machine
+
+
+def access_machine_code(plant: Plant, code: str) -> Machine:
+    """A machine of a plant the caller already accessed, by code, with its up/down `version`
+    (for If-Match on down and up)."""
+    state = MachineState.objects.filter(machine=OuterRef("pk")).values("version")
+    machine: Machine | None = (
+        Machine.objects.filter(plant=plant, code=code)
+        .annotate(version=Coalesce(Subquery(state), 0))
+        .first()
+    )
+    if machine is None:
+        raise NotFound(f"No machine '{code}' in plant {plant.code}.")
+    return machine
+
+
+def access_step(order: ProductionOrder, *, pk: Any = None, sequence: Any = None) -> Operation:
+    """A step of the order's routing, by id (the pages) or by sequence number (the API)."""
+    steps = Operation.objects.filter(routing__item_id=order.item_id).select_related("routing")
+    try:
+        step: Operation | None = (
+            steps.filter(pk=pk) if pk is not None else steps.filter(sequence=sequence)
+        ).first()
+    except (ValueError, TypeError):
+        step = None
+    if step is None:
+        which = f"step {sequence}" if pk is None else "such step"
+        raise NotFound(f"Order {order.external_ref} has no {which}.")
+    return step
+
+
+def access_reason(code: str | None) -> DowntimeReason:
+    """An active downtime reason by code (the catalogue is shared by every plant)."""
+    reason = DowntimeReason.objects.filter(code=code or "", is_active=True).first()
+    if reason is None:
+        raise OperationRuleViolation("Give a reason code from /api/v1/floor/downtime-reasons/.")
+    return reason
+
+
+def access_operator(plant: Plant, badge: str | None) -> Operator | None:
+    """The active operator with this badge at the plant; None when no badge is given."""
+    if not badge:
+        return None
+    operator: Operator | None = Operator.objects.active().filter(plant=plant, badge=badge).first()
+    if operator is None:
+        raise OperationRuleViolation(f"No active operator with badge {badge}.")
+    return operator
 
 
 def access_scheduled_operation(run: ScheduleRun, pk: Any) -> ScheduledOperation:

@@ -6,7 +6,7 @@ from celery import Task, shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 
 from scheduling.models import ScheduleRun
-from scheduling.services.execution import SOLVE_RUN, execute_run, finish_run, sweep_stale_runs
+from scheduling.planning.worker import SOLVE_RUN, execute_run, finish_run, sweep_stale_runs
 
 
 @shared_task(name=SOLVE_RUN, bind=True, acks_late=True, reject_on_worker_lost=True)

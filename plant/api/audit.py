@@ -8,7 +8,7 @@ from django.db import models
 from rest_framework.request import Request
 
 from plant.api.authentication import token_of
-from plant.services.audit import Actor, AuditChange, record_api_writes
+from plant.services.audit import Actor, AuditChange, audit_change, record_api_writes
 
 
 def model_label(model: type[models.Model] | models.Model) -> str:
@@ -38,5 +38,6 @@ def audit_one(
     after: dict[str, Any] | None,
     ref: str | None = None,
 ) -> None:
-    label = ref or str(getattr(record, "code", None) or record.pk)
-    audit(request, AuditChange(plant, action, model_label(record), label, before, after))
+    audit_change(
+        actor_of(request), record, plant=plant, action=action, before=before, after=after, ref=ref
+    )

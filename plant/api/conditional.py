@@ -12,6 +12,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from plant.access import access_plant_code
 from plant.errors import NotFound
 from plant.models import Plant
 
@@ -34,10 +35,9 @@ NOT_MODIFIED = OpenApiResponse(description="Not modified since the ETag you sent
 def plant_from_query(request: Request) -> Plant:
     """The caller's plant named by `?plant=CODE`; 404 if it is not one of theirs."""
     code = request.query_params.get("plant", "")
-    plant = Plant.objects.for_user(request.user).filter(code=code).first()
-    if plant is None:
-        raise NotFound(f"No plant '{code}' among yours." if code else "Say which ?plant=CODE.")
-    return plant
+    if not code:
+        raise NotFound("Say which ?plant=CODE.")
+    return access_plant_code(request.user, code)
 
 
 def etag_of(data: Any) -> str:

@@ -47,6 +47,27 @@ class Actor:
     path: str
 
 
+def audit_change(
+    actor: Actor | None,
+    record: Any,
+    *,
+    plant: Plant | None,
+    action: str,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+    ref: str | None = None,
+) -> None:
+    """The audit entry of one API write, in the caller's transaction so that it commits with
+    the write. Without an actor (a page, a worker) nothing is written: the log is the API's."""
+    if actor is None:
+        return
+    label = ref or str(getattr(record, "code", None) or record.pk)
+    model = str(record._meta.label_lower)
+    record_api_writes(
+        actor=actor, changes=[AuditChange(plant, action, model, label, before, after)]
+    )
+
+
 def record_api_writes(*, actor: Actor, changes: list[AuditChange]) -> list[ApiAuditEntry]:
     """Append audit entries in the caller's transaction, so they commit with the write."""
     user = actor.user if getattr(actor.user, "is_authenticated", False) else None

@@ -212,7 +212,7 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
         "OrderStatusEnum": "scheduling.models.orders.ProductionOrder.Status",
-        "SettableOrderStatusEnum": "scheduling.api.order_serializers.SETTABLE_STATUSES",
+        "SettableOrderStatusEnum": "scheduling.orders.serializers.SETTABLE_STATUSES",
         "RunStatusEnum": "scheduling.models.runs.ScheduleRun.Status",
     },
 }

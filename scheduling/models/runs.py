@@ -48,7 +48,7 @@ class ScheduleRun(Timestamped):
     horizon_start = models.DateTimeField()
     horizon_end = models.DateTimeField()
     orders = models.ManyToManyField(ProductionOrder, related_name="schedule_runs", blank=True)
-    # Objective, time limit, workers, seed: see scheduling.run_settings.RunSettings.
+    # Objective, time limit, workers, seed: see scheduling.planning.run_settings.RunSettings.
     settings = models.JSONField(default=dict)
     # Extra shifts, overtime allowed, machines added/removed, frozen horizon: see Scenario.
     scenario = models.JSONField(default=dict)

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from plant.models import Item, Machine, Operation, Plant
+from scheduling.floor.downtime import ensure_downtime_reasons
+from scheduling.floor.operations import Actor
 from scheduling.models import DowntimeReason, ProductionOrder
-from scheduling.services.downtime import ensure_downtime_reasons
-from scheduling.services.wip import Actor
 from staffing.models import Operator
 from staffing.services import save_operator
 from tests.factories.plant import MachineFactory, WorkCentreFactory, routed_item

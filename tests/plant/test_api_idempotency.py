@@ -101,7 +101,7 @@ def test_a_command_that_crashes_releases_its_key(erp_client, plant, gear, monkey
     def crash(**kwargs):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr("scheduling.api.orders.upsert_orders", crash)
+    monkeypatch.setattr("scheduling.orders.api.upsert_orders", crash)
     with pytest.raises(RuntimeError):
         post(erp_client, plant, rows())
     assert not IdempotencyKey.objects.exists()
@@ -112,7 +112,7 @@ def test_a_command_that_crashes_releases_its_key(erp_client, plant, gear, monkey
 def test_two_concurrent_requests_with_one_key_run_the_command_once(
     plant, gear, monkeypatch
 ) -> None:
-    from scheduling.api import orders
+    from scheduling.orders import api as orders
 
     issued = issue_token(plant)
     entered, release = threading.Event(), threading.Event()

@@ -26,7 +26,7 @@ def no_enqueue(monkeypatch) -> list[tuple[int, int]]:
     """Send nothing to the broker; the list holds the (run, attempt) of each solve that
     would have been sent."""
     from plant import queue
-    from scheduling.services.execution import SOLVE_RUN
+    from scheduling.planning.worker import SOLVE_RUN
 
     solves: list[tuple[int, int]] = []
 

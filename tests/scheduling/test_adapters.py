@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 
 from plant.errors import RuleViolation
-from scheduling.adapters import build_problem
 from scheduling.models import ProductionOrder, ScheduleRun
+from scheduling.planning.adapters import build_problem
 from scheduling.solver import diagnose, solve, verify
 from tests.factories.plant import ItemFactory
 

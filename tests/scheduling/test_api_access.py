@@ -6,13 +6,17 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from scheduling.api.urls import urlpatterns
+from scheduling.floor.api_urls import urlpatterns as floor_routes
 from scheduling.models import ProductionOrder
-from scheduling.services.execution import execute_run
-from scheduling.services.runs import create_run
+from scheduling.orders.api_urls import urlpatterns as order_routes
+from scheduling.planning.api_urls import urlpatterns as planning_routes
+from scheduling.planning.run_settings import RunSettings
+from scheduling.planning.runs import create_run
+from scheduling.planning.worker import execute_run
 from tests.factories.plant import PlantFactory
 from tests.factories.tokens import bearer, issue_token
 
+urlpatterns = order_routes + planning_routes + floor_routes
 pytestmark = pytest.mark.django_db
 
 # name -> (kwargs builder, {method: expected status}); lists answer 200 with nothing in them.
@@ -51,7 +55,7 @@ def test_a_token_of_another_plant_finds_nothing_of_nw1_on_any_route(
         name="r",
         horizon_start=horizon[0],
         horizon_end=horizon[1],
-        settings={"time_limit_s": 1, "workers": 1},
+        settings=RunSettings(time_limit_s=1, workers=1),
     )
     execute_run(run_id=run.pk, attempt=1, worker="t")
     ref = ProductionOrder.objects.filter(plant=demo_plant).first().external_ref

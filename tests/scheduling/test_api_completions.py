@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from scheduling.services import wip
+from scheduling.floor import operations
 from tests.factories.floor import build_floor
 from tests.factories.tokens import bearer, issue_token
 
@@ -19,9 +19,15 @@ URL = "/api/v1/completions/"
 
 
 def run_step(floor, step, user, good: str) -> None:
-    common = {"order": floor.order, "operation": step, "actor": wip.Actor(user, floor.operator)}
-    wip.start_operation(event_id=uuid.uuid4(), machine=floor.machines[0], **common)
-    wip.complete_operation(event_id=uuid.uuid4(), good=Decimal(good), scrap=Decimal(1), **common)
+    common = {
+        "order": floor.order,
+        "operation": step,
+        "actor": operations.Actor(user, floor.operator),
+    }
+    operations.start_operation(event_id=uuid.uuid4(), machine=floor.machines[0], **common)
+    operations.complete_operation(
+        event_id=uuid.uuid4(), good=Decimal(good), scrap=Decimal(1), **common
+    )
 
 
 def test_an_erp_reads_each_completed_step_and_then_only_what_is_new(plant, manager) -> None:

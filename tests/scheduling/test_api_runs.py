@@ -10,8 +10,9 @@ from django.utils import timezone
 
 from plant.models import ApiAuditEntry
 from scheduling.models import ProductionOrder, ScheduledOperation, ScheduleRun
-from scheduling.services.execution import execute_run
-from scheduling.services.runs import create_run, publish_run
+from scheduling.planning.run_settings import RunSettings
+from scheduling.planning.runs import create_run, publish_run
+from scheduling.planning.worker import execute_run
 from tests.factories.plant import PlantFactory
 from tests.factories.tokens import bearer, issue_token
 from tests.snapshots import unchanged
@@ -30,7 +31,7 @@ def solve(plant, horizon, name: str = "Baseline") -> ScheduleRun:
         name=name,
         horizon_start=horizon[0],
         horizon_end=horizon[1],
-        settings={"time_limit_s": 1, "workers": 1},
+        settings=RunSettings(time_limit_s=1, workers=1),
     )
     execute_run(run_id=run.pk, attempt=1, worker="t")
     run.refresh_from_db()

@@ -20,8 +20,9 @@ def subscribe(plant, url: str, events=("schedule.published",)):
 def test_publishing_a_run_emits_schedule_published(
     demo_plant, horizon, no_enqueue, django_capture_on_commit_callbacks
 ) -> None:
-    from scheduling.services.execution import execute_run
-    from scheduling.services.runs import create_run, publish_run
+    from scheduling.planning.run_settings import RunSettings
+    from scheduling.planning.runs import create_run, publish_run
+    from scheduling.planning.worker import execute_run
 
     subscribe(demo_plant, "https://erp.example.com/a", ["schedule.published", "run.finished"])
     run = create_run(
@@ -29,7 +30,7 @@ def test_publishing_a_run_emits_schedule_published(
         name="r",
         horizon_start=horizon[0],
         horizon_end=horizon[1],
-        settings={"time_limit_s": 1, "workers": 1},
+        settings=RunSettings(time_limit_s=1, workers=1),
     )
     with django_capture_on_commit_callbacks(execute=True):
         execute_run(run_id=run.pk, attempt=1, worker="t")
@@ -46,7 +47,7 @@ def test_completing_the_last_step_emits_operation_completed_and_order_completed(
 ) -> None:
     from decimal import Decimal
 
-    from scheduling.services import wip
+    from scheduling.floor import operations
     from tests.factories.floor import build_floor
 
     floor = build_floor(plant, steps=1, machines=1)
@@ -54,13 +55,13 @@ def test_completing_the_last_step_emits_operation_completed_and_order_completed(
     common = {
         "order": floor.order,
         "operation": floor.steps[0],
-        "actor": wip.Actor(manager, floor.operator),
+        "actor": operations.Actor(manager, floor.operator),
     }
     with django_capture_on_commit_callbacks(execute=True):
-        wip.start_operation(event_id=uuid.uuid4(), machine=floor.machines[0], **common)
+        operations.start_operation(event_id=uuid.uuid4(), machine=floor.machines[0], **common)
     assert not WebhookDelivery.objects.exists()
     with django_capture_on_commit_callbacks(execute=True):
-        wip.complete_operation(
+        operations.complete_operation(
             event_id=uuid.uuid4(), good=Decimal("9"), scrap=Decimal("1"), **common
         )
     sent = dict(WebhookDelivery.objects.values_list("event", "payload"))

@@ -8,9 +8,9 @@ import uuid
 import pytest
 from django.urls import reverse
 
+from scheduling.floor.downtime import mark_machine_down
+from scheduling.floor.operations import Actor, start_operation
 from scheduling.models import ScheduledOperation
-from scheduling.services.downtime import mark_machine_down
-from scheduling.services.wip import Actor, start_operation
 from tests.factories.floor import build_floor, publish_plan
 from tests.snapshots import unchanged
 

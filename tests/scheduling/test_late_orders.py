@@ -10,7 +10,7 @@ import pytest
 
 from plant.models import Operation
 from scheduling.models import ProductionOrder, ScheduledOperation, ScheduleRun
-from scheduling.selectors import late_order_reasons
+from scheduling.planning.selectors import late_order_reasons
 from tests.factories.plant import MachineFactory, WorkCentreFactory, routed_item
 from tests.factories.scheduling import OrderFactory
 

@@ -16,8 +16,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from scheduling.floor.oee import oee_report
 from scheduling.models import Downtime, DowntimeReason, OperationExecution
-from scheduling.oee import oee_report
 from tests.factories.floor import build_floor
 from tests.factories.plant import ShiftFactory, ShiftPatternFactory
 

@@ -10,8 +10,9 @@ from django.utils import timezone
 
 from plant.models import PlantMembership
 from scheduling.models import ProductionOrder, ScheduledOperation, ScheduleRun
-from scheduling.services.execution import execute_run
-from scheduling.services.runs import create_run
+from scheduling.planning.run_settings import RunSettings
+from scheduling.planning.runs import create_run
+from scheduling.planning.worker import execute_run
 from tests.snapshots import unchanged
 
 pytestmark = pytest.mark.django_db
@@ -38,7 +39,7 @@ def solved(plant, horizon, name: str) -> ScheduleRun:
         name=name,
         horizon_start=horizon[0],
         horizon_end=horizon[1],
-        settings={"time_limit_s": 1, "workers": 1},
+        settings=RunSettings(time_limit_s=1, workers=1),
     )
     execute_run(run_id=run.pk, attempt=1, worker="t")
     run.refresh_from_db()
@@ -149,7 +150,7 @@ def test_two_runs_compare_side_by_side_and_one_is_published(
         name="No overtime",
         horizon_start=horizon[0],
         horizon_end=horizon[1],
-        settings={"time_limit_s": 1, "workers": 1},
+        settings=RunSettings(time_limit_s=1, workers=1),
         scenario={"overtime_allowed": False},
     )
     execute_run(run_id=other.pk, attempt=1, worker="t")
@@ -241,7 +242,7 @@ def test_the_dispatch_api_lists_a_machines_published_sequence_and_hides_other_pl
     client.force_login(nw1_manager)
     url = reverse("api-dispatch") + "?plant=NW1&machine=MIL-02"
     assert client.get(url).json()["operations"] == []
-    from scheduling.services.runs import publish_run
+    from scheduling.planning.runs import publish_run
 
     publish_run(run=solved_run)
     body = client.get(url).json()
@@ -361,7 +362,7 @@ def test_comparing_runs_costs_one_query_per_compared_run(
 def test_the_dispatch_page_and_api_cost_a_fixed_number_of_queries(
     client, nw1_manager, solved_run, django_assert_num_queries
 ) -> None:
-    from scheduling.services.runs import publish_run
+    from scheduling.planning.runs import publish_run
 
     publish_run(run=solved_run)
     client.force_login(nw1_manager)
@@ -378,8 +379,8 @@ def test_the_dispatch_page_and_api_cost_a_fixed_number_of_queries(
         with django_assert_num_queries(7):
             page = client.get(reverse("scheduling:dispatch") + f"?machine={code}")
         assert page.content.decode().count("<tr><td>") == counts[code]
-        # session, user, plant by code, plant access, machine, published run, operations
-        with django_assert_num_queries(7):
+        # session, user, plant by code, machine, published run, operations
+        with django_assert_num_queries(6):
             body = client.get(reverse("api-dispatch") + f"?plant=NW1&machine={code}").json()
         assert len(body["operations"]) == counts[code]
 

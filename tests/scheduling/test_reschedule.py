@@ -11,11 +11,11 @@ import pytest
 from django.utils import timezone
 
 from plant.models import Machine
-from scheduling.adapters import build_problem, operation_key, write_solution
+from scheduling.floor.downtime import ensure_downtime_reasons, mark_machine_down
+from scheduling.floor.operations import Actor, complete_operation, start_operation
+from scheduling.floor.reschedule import reschedule_from_floor
 from scheduling.models import DowntimeReason, ProductionOrder, ScheduledOperation, ScheduleRun
-from scheduling.services.downtime import ensure_downtime_reasons, mark_machine_down
-from scheduling.services.reschedule import reschedule_from_floor
-from scheduling.services.wip import Actor, complete_operation, start_operation
+from scheduling.planning.adapters import build_problem, operation_key, write_solution
 from scheduling.solver import solve, verify
 
 pytestmark = pytest.mark.django_db

@@ -11,15 +11,16 @@ from django.utils import timezone
 
 from plant.errors import RuleViolation, StateConflict
 from scheduling.models import ProductionOrder, ScheduledOperation, ScheduleRun
-from scheduling.services.execution import claim_run, execute_run, sweep_stale_runs
-from scheduling.services.runs import create_run, publish_run, request_cancel
+from scheduling.planning.run_settings import RunSettings
+from scheduling.planning.runs import create_run, publish_run, request_cancel
+from scheduling.planning.worker import claim_run, execute_run, sweep_stale_runs
 from tests.factories.plant import ItemFactory
 
 Status = ScheduleRun.Status
 
 
 def new_run(plant, horizon, **kwargs) -> ScheduleRun:
-    settings = {"time_limit_s": 2, "workers": 1, **kwargs.pop("settings", {})}
+    settings = RunSettings.parse({"time_limit_s": 2, "workers": 1, **kwargs.pop("settings", {})})
     return create_run(
         plant=plant,
         name="Test",
@@ -192,7 +193,7 @@ def test_utilisation_never_exceeds_one_even_when_operations_pause_over_nights(
 def test_a_frozen_horizon_keeps_the_published_plan_until_then_and_replans_the_rest(
     demo_plant, horizon, no_enqueue
 ) -> None:
-    from scheduling.services.execution import execute_run as solve_now
+    from scheduling.planning.worker import execute_run as solve_now
 
     published = new_run(demo_plant, horizon)
     solve_now(run_id=published.pk, attempt=1, worker="t")
@@ -248,7 +249,7 @@ def test_a_redelivered_message_for_a_run_whose_cancel_was_asked_for_is_not_claim
 def test_a_message_that_is_not_claimed_solves_nothing_and_changes_nothing(
     demo_plant, horizon, no_enqueue, monkeypatch
 ) -> None:
-    import scheduling.services.execution as execution
+    import scheduling.planning.worker as execution
 
     def must_not_solve(*args, **kwargs):
         raise AssertionError("solved a run it had not claimed")
@@ -267,7 +268,7 @@ def test_a_result_that_arrives_after_the_run_was_requeued_is_dropped(
 ) -> None:
     """The worker was presumed dead and its run re-queued while it was still solving: its
     late result must not overwrite the new attempt's."""
-    import scheduling.services.execution as execution
+    import scheduling.planning.worker as execution
 
     real_solve = execution.solve
 
@@ -294,7 +295,7 @@ def test_a_result_that_arrives_after_the_run_was_requeued_is_dropped(
 def test_a_worker_notices_at_its_next_heartbeat_that_it_lost_its_run(
     demo_plant, horizon, no_enqueue
 ) -> None:
-    from scheduling.services.execution import RunMonitor
+    from scheduling.planning.worker import RunMonitor
     from scheduling.solver import Progress
 
     run = new_run(demo_plant, horizon)
@@ -319,7 +320,7 @@ def test_a_worker_notices_at_its_next_heartbeat_that_it_lost_its_run(
 def test_an_internal_error_in_the_solver_fails_the_run_with_it_and_reaches_the_log(
     demo_plant, horizon, no_enqueue, monkeypatch
 ) -> None:
-    import scheduling.services.execution as execution
+    import scheduling.planning.worker as execution
 
     def broken_solve(*args, **kwargs):
         raise ZeroDivisionError("division by zero in a heuristic")
@@ -339,7 +340,7 @@ def test_a_solve_past_the_workers_soft_time_limit_stops_and_ends_timed_out(
 ) -> None:
     from celery.exceptions import SoftTimeLimitExceeded
 
-    from scheduling.services.execution import RunMonitor
+    from scheduling.planning.worker import RunMonitor
     from scheduling.tasks import solve_run_task
 
     def time_is_up(self: RunMonitor) -> None:

@@ -14,20 +14,20 @@ from scheduling.errors import (
     OperationStateConflict,
     StaleVersion,
 )
-from scheduling.models import Downtime, OperationExecution, ProductionOrder, WipEvent
-from scheduling.services.downtime import (
+from scheduling.floor.downtime import (
     add_note,
     mark_machine_down,
     mark_machine_up,
     record_downtime,
 )
-from scheduling.services.wip import (
+from scheduling.floor.operations import (
     Actor,
     complete_operation,
     pause_operation,
     resume_operation,
     start_operation,
 )
+from scheduling.models import Downtime, OperationExecution, ProductionOrder, WipEvent
 from tests.factories.floor import Floor, build_floor, new_id
 
 Status = OperationExecution.Status

@@ -14,6 +14,13 @@ from django.db import OperationalError, connection, transaction
 
 from plant.errors import DomainError
 from plant.locks import lock_plant
+from scheduling.floor.downtime import mark_machine_down
+from scheduling.floor.operations import (
+    Actor,
+    complete_operation,
+    report_quantities,
+    start_operation,
+)
 from scheduling.locks import (
     lock_machine,
     lock_machine_of_step,
@@ -22,13 +29,6 @@ from scheduling.locks import (
     lock_step,
 )
 from scheduling.models import MachineState, OperationExecution, ProductionOrder, WipEvent
-from scheduling.services.downtime import mark_machine_down
-from scheduling.services.wip import (
-    Actor,
-    complete_operation,
-    report_quantities,
-    start_operation,
-)
 from staffing.locks import lock_active_operator
 from tests.factories.floor import build_floor, new_id
 

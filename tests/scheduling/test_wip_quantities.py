@@ -7,8 +7,8 @@ from decimal import Decimal
 import pytest
 
 from scheduling.errors import OperationRuleViolation, OperationStateConflict, QuantityAboveOrder
+from scheduling.floor.operations import Actor, report_quantities
 from scheduling.models import OperationExecution, ProductionOrder, WipEvent
-from scheduling.services.wip import Actor, report_quantities
 from tests.factories.floor import Floor, build_floor, new_id
 from tests.scheduling.test_wip import complete, start
 

@@ -14,8 +14,9 @@ import pytest
 from django.conf import settings
 
 from scheduling.models import ProductionOrder, ScheduledOperation, ScheduleRun
-from scheduling.services.execution import sweep_stale_runs
-from scheduling.services.runs import create_run, request_cancel
+from scheduling.planning.run_settings import RunSettings
+from scheduling.planning.runs import create_run, request_cancel
+from scheduling.planning.worker import sweep_stale_runs
 from tests.factories.plant import ItemFactory
 from tests.workers import eventually, purge_broker, unacknowledged_messages, wait_for
 
@@ -29,7 +30,7 @@ def start_run(plant, horizon, time_limit_s: int) -> ScheduleRun:
         name="Worker test",
         horizon_start=horizon[0],
         horizon_end=horizon[1],
-        settings={"time_limit_s": time_limit_s, "workers": 1},
+        settings=RunSettings(time_limit_s=time_limit_s, workers=1),
     )
 
 

@@ -9,8 +9,8 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
 from plant.demo import ensure_demo_users, load_demo_master_data
-from scheduling.demo import load_demo_orders
-from scheduling.services.downtime import ensure_downtime_reasons
+from scheduling.floor.downtime import ensure_downtime_reasons
+from scheduling.orders.demo import load_demo_orders
 from staffing.demo import load_demo_operators
 
 

@@ -1,1 +1,0 @@
-"""Scheduling operations: pages, API views, tasks and commands all call these."""
