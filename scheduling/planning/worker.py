@@ -8,10 +8,13 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
+from typing import TypeVar
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
-from django.db import DatabaseError, transaction
+from django.db import Error as DatabaseFault
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
@@ -29,6 +32,33 @@ SOLVE_RUN = "scheduling.solve_run"  # the Celery task that solves a run (on the 
 
 log = logging.getLogger(__name__)
 Status = ScheduleRun.Status
+T = TypeVar("T")
+
+# A lost connection (the database restarted, a connection killed, a failover): worth a new
+# connection and another try. Other database errors are the write's own and are not retried.
+CONNECTION_LOST = (InterfaceError, OperationalError)
+
+
+def reconnect() -> None:
+    """Drop this thread's connection so that the next query opens a fresh one (not inside a
+    transaction, which a new connection could not continue)."""
+    if not connection.in_atomic_block:
+        connection.close()
+
+
+def with_reconnect(what: str, write: Callable[[], T], *, tries: int = 5, wait_s: float = 1.0) -> T:
+    """Run `write`, reconnecting and trying again when the connection was lost: a blink of the
+    database costs a few seconds of a run, not its schedule."""
+    for attempt in range(1, tries + 1):
+        try:
+            return write()
+        except CONNECTION_LOST as error:
+            if attempt == tries or connection.in_atomic_block:
+                raise
+            log.warning("%s: connection lost (%s); try %s of %s", what, error, attempt + 1, tries)
+            reconnect()
+            time.sleep(wait_s * attempt)
+    raise AssertionError("unreachable")
 
 
 def claim_run(*, run_id: int, attempt: int, worker: str) -> bool:
@@ -99,11 +129,14 @@ class RunMonitor:
             self.cancelled = ScheduleRun.objects.filter(
                 pk=self.run_id, cancel_requested=True
             ).exists()
-        except DatabaseError as error:
-            # A busy database skips one heartbeat (the sweeper tolerates many); progress is
-            # advisory and the next heartbeat writes the latest again.
+        except DatabaseFault as error:
+            # A busy or lost database skips one heartbeat (the sweeper tolerates many); a lost
+            # connection is replaced for the next one. Progress is advisory and the next
+            # heartbeat writes the latest again.
             with self._lock:
                 self._latest = self._latest or latest
+            if isinstance(error, CONNECTION_LOST):
+                reconnect()
             log.warning("run %s: heartbeat skipped (%s)", self.run_id, error)
 
     def stop(self) -> None:
@@ -168,13 +201,17 @@ def execute_run(*, run_id: int, attempt: int, worker: str) -> None:
     try:
         solution = solve_with_heartbeat(problem, run_settings, monitor)
         log.info("run %s solved in %.1fs: %s", run_id, time.monotonic() - started, solution.status)
-        record_solution(
-            run_id=run_id,
-            attempt=attempt,
-            problem=problem,
-            solution=solution,
-            index=index,
-            monitor=monitor,
+        with_reconnect(
+            f"run {run_id}: recording the schedule",
+            partial(
+                record_solution,
+                run_id=run_id,
+                attempt=attempt,
+                problem=problem,
+                solution=solution,
+                index=index,
+                monitor=monitor,
+            ),
         )
     except SoftTimeLimitExceeded:
         raise  # not an internal error: the task ends the run timed out
@@ -246,12 +283,14 @@ def record_solution(
 
 def finish_run(*, run_id: int, attempt: int, status: str, error: str = "") -> bool:
     """End a run this attempt owns without a schedule (failed, timed out)."""
-    return (
-        ScheduleRun.objects.filter(
+
+    def write() -> bool:
+        mine = ScheduleRun.objects.filter(
             pk=run_id, attempt=attempt, status__in=ScheduleRun.ACTIVE_STATUSES
-        ).update(status=status, error=error, finished_at=timezone.now())
-        == 1
-    )
+        )
+        return mine.update(status=status, error=error, finished_at=timezone.now()) == 1
+
+    return with_reconnect(f"run {run_id}: ending it {status}", write)
 
 
 def sweep_stale_runs(

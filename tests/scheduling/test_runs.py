@@ -353,3 +353,51 @@ def test_a_solve_past_the_workers_soft_time_limit_stops_and_ends_timed_out(
     run.refresh_from_db()
     assert run.status == Status.TIMED_OUT and "time limit" in run.error
     assert timezone.now() - started < dt.timedelta(seconds=30)  # the solve stopped, not ran on
+
+
+def terminate_connection() -> None:
+    """Kill this thread's database session from another, as a failover or an administrator
+    would: its next query finds the connection gone."""
+    from django.db import connection, connections
+
+    connection.ensure_connection()
+    pid = connection.connection.info.backend_pid
+    other = connections.create_connection("default")
+    try:
+        with other.cursor() as cursor:
+            cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
+    finally:
+        other.close()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_connection_lost_during_a_solve_costs_a_heartbeat_not_the_schedule(
+    demo_plant, horizon, no_enqueue, monkeypatch
+) -> None:
+    import scheduling.planning.worker as worker
+
+    run = new_run(demo_plant, horizon)
+    killed: list[str] = []
+    real_pump, real_record = worker.RunMonitor.pump, worker.record_solution
+
+    def pump(monitor) -> None:
+        if "heartbeat" not in killed:
+            killed.append("heartbeat")
+            terminate_connection()
+        real_pump(monitor)
+
+    def record(**kwargs) -> None:
+        if "result" not in killed:
+            killed.append("result")
+            terminate_connection()
+        real_record(**kwargs)
+
+    monkeypatch.setattr(worker.RunMonitor, "pump", pump)
+    monkeypatch.setattr(worker, "record_solution", record)
+    monkeypatch.setattr(worker.time, "sleep", lambda s: None)
+    execute_run(run_id=run.pk, attempt=1, worker="t")
+    run.refresh_from_db()
+    assert killed == ["heartbeat", "result"]
+    assert (run.status, run.attempt) == (Status.SUCCEEDED, 1), run.error
+    assert ScheduledOperation.objects.filter(run=run).exists()
