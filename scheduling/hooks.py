@@ -17,6 +17,7 @@ def register(event: str, listener: Callable[[Any], None]) -> None:
 
 
 def announce(event: str, subject: Any) -> None:
-    """Call the event's listeners after the current transaction commits."""
+    """Call the event's listeners after the current transaction commits. A listener that
+    fails is logged and stops neither the others nor the answer to the committed write."""
     for listener in list(_listeners[event]):
-        transaction.on_commit(lambda listener=listener: listener(subject))  # type: ignore[misc]
+        transaction.on_commit(lambda listener=listener: listener(subject), robust=True)  # type: ignore[misc]

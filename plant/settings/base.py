@@ -230,6 +230,9 @@ LOGGING = {
 # it (new attempt), up to SOLVER_MAX_ATTEMPTS, then fails it with a reason.
 SOLVER_STALE_AFTER_S = int(os.environ.get("SOLVER_STALE_AFTER_S", "60"))
 SOLVER_MAX_ATTEMPTS = int(os.environ.get("SOLVER_MAX_ATTEMPTS", "2"))
+# A run still queued this long after its solve was sent is sent again (the message may have
+# been lost); a duplicate is harmless, one worker claims each attempt.
+SOLVER_RESEND_QUEUED_AFTER_S = int(os.environ.get("SOLVER_RESEND_QUEUED_AFTER_S", "300"))
 CELERY_BEAT_SCHEDULE = {
     "sweep-stale-runs": {"task": "scheduling.sweep_stale_runs", "schedule": 30.0},
 }

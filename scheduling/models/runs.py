@@ -64,6 +64,9 @@ class ScheduleRun(Timestamped):
     attempt = models.PositiveIntegerField(default=1)
     worker = models.CharField(max_length=200, blank=True)
     queued_at = models.DateTimeField(null=True, blank=True)
+    # When its solve was last sent to the `solver` queue: the sweeper sends a run left queued
+    # again, in case the message was lost (the broker down at the time, or losing it).
+    sent_at = models.DateTimeField(null=True, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
     heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)

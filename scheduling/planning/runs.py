@@ -78,6 +78,7 @@ def create_run(
             base_run=base_run,
             created_by=created_by if getattr(created_by, "is_authenticated", False) else None,
             queued_at=timezone.now(),
+            sent_at=timezone.now(),
         )
         run.orders.set(orders)
         enqueue(SOLVE_RUN, run.pk, run.attempt)

@@ -15,7 +15,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import Error as DatabaseFault
 from django.db import InterfaceError, OperationalError, connection, transaction
-from django.db.models import F, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from plant.errors import DomainError
@@ -294,11 +294,15 @@ def finish_run(*, run_id: int, attempt: int, status: str, error: str = "") -> bo
 
 
 def sweep_stale_runs(
-    *, stale_after_s: float | None = None, max_attempts: int | None = None
+    *,
+    stale_after_s: float | None = None,
+    max_attempts: int | None = None,
+    resend_after_s: float | None = None,
 ) -> dict[str, int]:
     """Runs whose worker stopped heartbeating: re-queue them (new attempt) or, after
     `max_attempts`, fail them with a reason; one whose cancel was asked for ends cancelled.
-    Nothing stays 'running' forever."""
+    Runs left queued since their solve was sent `resend_after_s` ago are sent again. Nothing
+    stays 'running' or 'queued' forever."""
     stale_after = stale_after_s if stale_after_s is not None else settings.SOLVER_STALE_AFTER_S
     limit = max_attempts if max_attempts is not None else settings.SOLVER_MAX_ATTEMPTS
     cutoff = timezone.now() - dt.timedelta(seconds=stale_after)
@@ -333,9 +337,39 @@ def sweep_stale_runs(
                 run.save(update_fields=["status", "finished_at", "error", "updated_at"])
                 failed += 1
                 continue
+            now = timezone.now()
             ScheduleRun.objects.filter(pk=run_id).update(
-                status=Status.QUEUED, attempt=F("attempt") + 1, worker="", queued_at=timezone.now()
+                status=Status.QUEUED,
+                attempt=F("attempt") + 1,
+                worker="",
+                queued_at=now,
+                sent_at=now,
             )
             enqueue(SOLVE_RUN, run_id, run.attempt + 1)
             requeued += 1
-    return {"requeued": requeued, "failed": failed, "cancelled": cancelled}
+    resent = resend_queued_runs(resend_after_s)
+    return {"requeued": requeued, "failed": failed, "cancelled": cancelled, "resent": resent}
+
+
+def resend_queued_runs(after_s: float | None = None) -> int:
+    """Send again the solve of every run still queued `after_s` after it was last sent: the
+    run's row is the outbox, and its message may have been lost (the broker was down when
+    the run was created, or lost what it held). A duplicate is harmless: `claim_run` lets one
+    worker have each attempt, and the others return at once."""
+    after = after_s if after_s is not None else settings.SOLVER_RESEND_QUEUED_AFTER_S
+    now = timezone.now()
+    cutoff = now - dt.timedelta(seconds=after)
+    waiting = ScheduleRun.objects.filter(status=Status.QUEUED, cancel_requested=False).filter(
+        Q(sent_at__lt=cutoff) | Q(sent_at=None, queued_at__lt=cutoff)
+    )
+    resent = 0
+    for run_id, attempt in waiting.values_list("pk", "attempt"):
+        with transaction.atomic():
+            if ScheduleRun.objects.filter(pk=run_id, status=Status.QUEUED, attempt=attempt).update(
+                sent_at=now
+            ):
+                enqueue(SOLVE_RUN, run_id, attempt)
+                resent += 1
+    if resent:
+        log.warning("%s queued run(s) sent to the solver queue again", resent)
+    return resent

@@ -57,6 +57,31 @@ def test_starting_a_run_queues_it_once_even_when_the_request_is_retried(
     assert ApiAuditEntry.objects.get().model == "scheduling.schedulerun"
 
 
+def test_a_run_started_while_the_broker_refuses_is_committed_answered_and_sent_later(
+    api, demo_plant, horizon, monkeypatch, django_capture_on_commit_callbacks, caplog
+) -> None:
+    from plant import queue
+    from scheduling.hooks import announce, register
+
+    def refuse(task, args, countdown=None) -> None:
+        raise ConnectionError("broker down")
+
+    monkeypatch.setattr(queue, "send", refuse)
+    heard: list[str] = []
+    register("test.after", lambda subject: heard.append(subject))
+    body = {
+        "plant": "NW1",
+        "horizon_start": horizon[0].isoformat(),
+        "horizon_end": horizon[1].isoformat(),
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api.post("/api/v1/runs/", body, "application/json")
+        announce("test.after", "the next callback ran")
+    assert response.status_code == 202, response.content
+    assert ScheduleRun.objects.get().status == "queued" and heard == ["the next callback ran"]
+    assert "not sent now" in caplog.text
+
+
 def test_a_run_of_named_orders_refuses_unknown_references(
     api, demo_plant, horizon, no_enqueue
 ) -> None:

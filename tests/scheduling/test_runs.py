@@ -131,6 +131,7 @@ def test_a_stale_run_is_requeued_with_a_new_attempt_and_the_old_one_can_no_longe
         "requeued": 1,
         "failed": 0,
         "cancelled": 0,
+        "resent": 0,
     }
     assert no_enqueue[-1] == (run.pk, 2)
     assert claim_run(run_id=run.pk, attempt=1, worker="zombie") is False
@@ -148,6 +149,7 @@ def test_a_run_that_keeps_losing_its_worker_fails_with_a_reason(
         "requeued": 0,
         "failed": 1,
         "cancelled": 0,
+        "resent": 0,
     }
     run.refresh_from_db()
     assert run.status == Status.FAILED and "stopped responding" in run.error
@@ -229,6 +231,7 @@ def test_a_stale_run_whose_cancel_was_asked_for_ends_cancelled_instead_of_requeu
         "requeued": 0,
         "failed": 0,
         "cancelled": 1,
+        "resent": 0,
     }
     run.refresh_from_db()
     assert (run.status, run.attempt) == (Status.CANCELLED, 1) and no_enqueue == [(run.pk, 1)]
@@ -353,6 +356,25 @@ def test_a_solve_past_the_workers_soft_time_limit_stops_and_ends_timed_out(
     run.refresh_from_db()
     assert run.status == Status.TIMED_OUT and "time limit" in run.error
     assert timezone.now() - started < dt.timedelta(seconds=30)  # the solve stopped, not ran on
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_run_whose_solve_message_was_lost_is_sent_again_once_per_interval(
+    demo_plant, horizon, no_enqueue
+) -> None:
+    lost = new_run(demo_plant, horizon)
+    running = new_run(demo_plant, horizon)
+    claim_run(run_id=running.pk, attempt=1, worker="busy")
+    assert no_enqueue == [(lost.pk, 1), (running.pk, 1)]
+    assert sweep_stale_runs(resend_after_s=300)["resent"] == 0  # just sent: waits its turn
+    ScheduleRun.objects.update(sent_at=timezone.now() - dt.timedelta(minutes=6))
+    assert sweep_stale_runs(resend_after_s=300)["resent"] == 1
+    assert no_enqueue[-1] == (lost.pk, 1)
+    assert sweep_stale_runs(resend_after_s=300)["resent"] == 0  # sent again just now
+    execute_run(run_id=lost.pk, attempt=1, worker="w1")
+    execute_run(run_id=lost.pk, attempt=1, worker="w2")  # the first message, found late
+    lost.refresh_from_db()
+    assert (lost.status, lost.worker) == (Status.SUCCEEDED, "w1")
 
 
 def terminate_connection() -> None:

@@ -67,7 +67,7 @@ def test_a_worker_killed_mid_solve_leaves_the_run_requeued_then_solved_never_stu
     swept = eventually(
         lambda: sweep_stale_runs(stale_after_s=2, max_attempts=2), lambda r: r["requeued"] > 0
     )
-    assert swept == {"requeued": 1, "failed": 0, "cancelled": 0}
+    assert swept == {"requeued": 1, "failed": 0, "cancelled": 0, "resent": 0}
     start_worker()
     run = wait_for(run, lambda r: r.is_final)
     assert run.status == Status.SUCCEEDED and run.attempt == 2 and run.worker.startswith("test1@")
