@@ -1,13 +1,14 @@
-"""Turns domain errors that escape an HTML view into the right HTTP answer."""
+"""Request-wide concerns: the plant's time zone, domain errors that escape a page, and NUL
+characters refused before anything reads them."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import render
 
-from plant.errors import DomainError, NotFound
+from plant.errors import DomainError, NotFound, RuleViolation
 
 
 class PlantTimezoneMiddleware:
@@ -51,24 +52,40 @@ class DomainErrorMiddleware:
         return None
 
 
-class ApiNulCharacterMiddleware:
-    """PostgreSQL cannot compare or store NUL characters (the driver raises), so an API URL
-    carrying one is refused up front with 400 in the error shape instead of failing with 500."""
+class NulCharacterMiddleware:
+    """PostgreSQL can neither compare nor store NUL characters (the driver raises), so a URL or
+    a submitted form carrying one is refused up front with 400 (the API's error shape under
+    /api/, the error page elsewhere) instead of failing with 500. JSON bodies are checked by
+    the API's parser (`plant.api.parsers`)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.path.startswith("/api/") and "\x00" in _url_text(request):
-            body = {
-                "code": "invalid",
-                "message": "The URL contains a NUL character.",
-                "detail": None,
-            }
-            return JsonResponse(body, status=400)
-        return self.get_response(request)
+        where = _nul_in(request)
+        if not where:
+            return self.get_response(request)
+        message = f"The {where} contains a NUL character."
+        if request.path.startswith("/api/"):
+            return JsonResponse({"code": "invalid", "message": message, "detail": None}, status=400)
+        error = RuleViolation(message)
+        return render(request, "error.html", {"error": error}, status=400)
 
 
-def _url_text(request: HttpRequest) -> str:
-    values = [value for key, values in request.GET.lists() for value in (key, *values)]
-    return request.path + "".join(values)
+def _nul_in(request: HttpRequest) -> str:
+    """What part of the request carries a NUL character ("" when none does)."""
+    if "\x00" in request.path or "\x00" in _text(request.GET):
+        return "address"
+    content_type = request.content_type or ""
+    forms = ("application/x-www-form-urlencoded", "multipart/form-data")
+    if (
+        request.method == "POST"
+        and content_type.startswith(forms)
+        and "\x00" in _text(request.POST)
+    ):
+        return "form"
+    return ""
+
+
+def _text(values: QueryDict) -> str:
+    return "".join(text for key, items in values.lists() for text in (key, *items))

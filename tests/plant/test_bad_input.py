@@ -1,0 +1,41 @@
+"""Hostile input gets a 4xx in the right shape, never a 500: NUL characters (PostgreSQL cannot
+store or compare them) and bodies nested deeper than any real one."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("url", ["/orders/?q=%00", "/dispatch/?machine=%00", "/schedules/%00/"])
+def test_a_page_address_with_a_nul_character_is_refused_with_400(manager_client, url: str) -> None:
+    response = manager_client.get(url)
+    assert response.status_code in (400, 404)
+    if response.status_code == 400:
+        assert "NUL character" in response.content.decode()
+
+
+def test_a_form_with_a_nul_character_is_refused_and_saves_nothing(manager_client) -> None:
+    from tests.snapshots import unchanged
+
+    with unchanged():
+        response = manager_client.post("/orders/new/", {"external_ref": "SO-\x00", "quantity": 1})
+    assert response.status_code == 400 and "NUL character" in response.content.decode()
+
+
+def test_the_api_refuses_nul_characters_in_json_and_in_the_address(erp_client) -> None:
+    body = '{"code": "WC\\u0000", "name": "x"}'
+    response = erp_client.post("/api/v1/work-centres/", body, "application/json")
+    assert response.status_code == 400 and response.json()["code"] == "parse_error"
+    assert "NUL" in response.json()["message"]
+    response = erp_client.get("/api/v1/orders/?plant=%00")
+    assert response.status_code == 400 and response.json()["code"] == "invalid"
+
+
+@pytest.mark.parametrize("depth", [40, 100_000])
+def test_the_api_refuses_a_body_nested_deeper_than_any_real_one(erp_client, depth: int) -> None:
+    body = "[" * depth + "]" * depth
+    response = erp_client.post("/api/v1/work-centres/", body, "application/json")
+    assert response.status_code == 400, response.content
+    assert response.json()["message"] == "The JSON is nested more than 32 levels deep."
