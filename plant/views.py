@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from plant.access import access_plant
@@ -23,4 +24,8 @@ def home(request: HttpRequest) -> HttpResponse:
 def switch_plant(request: HttpRequest) -> HttpResponse:
     plant = access_plant(request.user, request.POST.get("plant"))
     request.session[SESSION_PLANT_KEY] = plant.pk
-    return redirect(request.POST.get("next") or "plant:home")
+    target = request.POST.get("next", "")
+    here = url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return redirect(target if target and here else "plant:home")

@@ -7,6 +7,7 @@ import datetime as dt
 import re
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
@@ -110,6 +111,10 @@ def identify_operator(*, plant: Plant, badge: str, pin: str) -> Operator:
                 f"Badge {operator.badge} is locked after too many wrong PINs: try again in "
                 f"{minutes} min, or ask a manager to unlock it."
             )
+        if operator is None:
+            # Hash the PIN all the same, so an unknown badge takes as long to refuse as a
+            # wrong PIN: the time of the answer does not tell which badges exist.
+            make_password(pin)
         right = operator is not None and _attempt(operator, pin, now)
     if not right or operator is None:
         raise OperatorNotIdentified("Badge number or PIN is wrong.")

@@ -29,6 +29,23 @@ def test_switching_to_another_plants_id_is_not_found(client, plant, other_plant,
         assert client.post("/plant/switch/", {"plant": plant.pk}).status_code == 404
 
 
+@pytest.mark.parametrize(
+    ("target", "lands_on"),
+    [
+        ("/orders/?status=late", "/orders/?status=late"),
+        ("https://evil.example/phish", "/"),
+        ("//evil.example/", "/"),
+        ("javascript:alert(1)", "/"),
+    ],
+)
+def test_the_plant_switcher_returns_only_to_a_page_of_this_site(
+    client, plant, manager, target: str, lands_on: str
+) -> None:
+    client.force_login(manager)
+    response = client.post("/plant/switch/", {"plant": plant.pk, "next": target})
+    assert response.status_code == 302 and response["Location"] == lands_on
+
+
 def test_healthz_reports_the_database_and_the_broker(client) -> None:
     response = client.get("/healthz")
     body = response.json()

@@ -65,3 +65,21 @@ def test_an_unknown_badge_is_never_locked_and_says_the_same_as_a_wrong_pin(plant
     for _ in range(5):
         with pytest.raises(OperatorNotIdentified, match="Badge number or PIN is wrong"):
             identify_operator(plant=plant, badge="99", pin="000000")
+
+
+def test_an_unknown_badge_takes_as_long_to_refuse_as_a_wrong_pin(plant, settings):
+    """The time of the answer must not tell which badges exist: a real hasher, timed."""
+    import time
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
+    save_operator(plant=plant, badge="55", name="Lee", pin=PIN)
+
+    def refusal_time(badge: str) -> float:
+        start = time.perf_counter()
+        with pytest.raises(OperatorNotIdentified):
+            identify_operator(plant=plant, badge=badge, pin="000000")
+        return time.perf_counter() - start
+
+    known = min(refusal_time("55") for _ in range(2))
+    unknown = min(refusal_time("99") for _ in range(2))
+    assert unknown > 0.5 * known, (known, unknown)
