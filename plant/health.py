@@ -1,4 +1,5 @@
-"""/healthz: is the database reachable, and is the broker?"""
+"""/healthz: is the database reachable, and is the broker? /healthz/jobs: have the periodic
+jobs run lately?"""
 
 from __future__ import annotations
 
@@ -46,3 +47,14 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse(
         {"status": "ok" if healthy else "degraded", **checks}, status=200 if healthy else 503
     )
+
+
+def healthz_jobs(request: HttpRequest) -> JsonResponse:
+    """The periodic jobs and when each last ran; 503 when one is late (its worker or beat
+    stopped): for monitoring and the containers' health checks, not for a load balancer."""
+    from plant.services.jobs import job_states
+
+    states = job_states()
+    late = [s.task for s in states if s.late]
+    body = {"status": "late" if late else "ok", "jobs": [s.as_json() for s in states]}
+    return JsonResponse(body, status=503 if late else 200)

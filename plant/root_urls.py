@@ -5,10 +5,11 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from plant.health import healthz
+from plant.health import healthz, healthz_jobs
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("healthz/jobs", healthz_jobs, name="healthz-jobs"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),

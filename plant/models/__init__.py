@@ -10,6 +10,7 @@ from plant.models.integrations import (
     WebhookSubscription,
 )
 from plant.models.items import BOMLine, Item, ProductFamily
+from plant.models.jobs import PeriodicRun
 from plant.models.plants import Plant, PlantMembership, Role
 from plant.models.resources import Changeover, Machine, WorkCentre
 from plant.models.routings import Operation, OperationMachine, Routing
@@ -26,6 +27,7 @@ __all__ = [
     "Operation",
     "OperationMachine",
     "OvertimeOffer",
+    "PeriodicRun",
     "Plant",
     "PlantMembership",
     "ProductFamily",

@@ -351,6 +351,28 @@ def sweep_stale_runs(
     return {"requeued": requeued, "failed": failed, "cancelled": cancelled, "resent": resent}
 
 
+def hand_back_runs(*, worker: str) -> int:
+    """A worker that is shutting down (a deploy, a scale-down) gives its running solves back:
+    each is queued again with a new attempt at once, so another worker solves it to its full
+    time limit instead of the sweeper noticing the silence a minute later. The old solve sees
+    it lost the run at its next heartbeat and stops without writing."""
+    handed = 0
+    running = ScheduleRun.objects.filter(status=Status.RUNNING, worker=worker[:200])
+    for run_id, attempt in running.values_list("pk", "attempt"):
+        with transaction.atomic():
+            now = timezone.now()
+            if ScheduleRun.objects.filter(
+                pk=run_id, status=Status.RUNNING, attempt=attempt, cancel_requested=False
+            ).update(
+                status=Status.QUEUED, attempt=attempt + 1, worker="", queued_at=now, sent_at=now
+            ):
+                enqueue(SOLVE_RUN, run_id, attempt + 1)
+                handed += 1
+    if handed:
+        log.warning("worker %s shutting down: %s run(s) queued again", worker, handed)
+    return handed
+
+
 def resend_queued_runs(after_s: float | None = None) -> int:
     """Send again the solve of every run still queued `after_s` after it was last sent: the
     run's row is the outbox, and its message may have been lost (the broker was down when

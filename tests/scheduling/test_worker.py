@@ -56,6 +56,21 @@ def test_cancelling_on_a_real_worker_stops_the_solve_and_keeps_its_best_schedule
     assert ScheduledOperation.objects.filter(run=run).exists()
 
 
+def test_a_worker_stopped_for_a_deploy_hands_its_solve_back_at_once(
+    demo_plant, horizon, start_worker
+) -> None:
+    first = start_worker()
+    run = wait_for(start_run(demo_plant, horizon, 60), lambda r: r.status == Status.RUNNING)
+    os.kill(first.pid, signal.SIGTERM)  # what `docker compose stop` sends to the main process
+    run = wait_for(run, lambda r: r.attempt == 2, timeout=10)
+    assert run.status == Status.QUEUED
+    first.wait(timeout=20)  # the old solve noticed it lost the run and stopped
+    start_worker()
+    run = wait_for(run, lambda r: r.is_final, timeout=120)
+    assert run.status == Status.SUCCEEDED and run.worker.startswith("test1@")
+    purge_broker()
+
+
 def test_a_worker_killed_mid_solve_leaves_the_run_requeued_then_solved_never_stuck(
     demo_plant, horizon, start_worker
 ) -> None:
