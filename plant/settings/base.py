@@ -176,8 +176,11 @@ CELERY_TIMEZONE = "UTC"
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Fails open (plant/cache.py): with Redis down, sessions come from the database and
+            # the rate limit lets requests through, instead of every request answering 500.
+            "BACKEND": "plant.cache.ResilientRedisCache",
             "LOCATION": REDIS_CACHE_URL,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1.0},
         }
     }
     # Sessions read from Redis, written through to the database: a request (a tablet's tap)

@@ -40,3 +40,33 @@ def test_each_tablet_session_of_a_shared_login_has_its_own_budget(
     second_tablet.force_login(supervisor)
     assert [first_tablet.get("/api/v1/plants/").status_code for _ in range(4)] == [200] * 3 + [429]
     assert second_tablet.get("/api/v1/plants/").status_code == 200
+
+
+def test_requests_in_parallel_all_count(settings) -> None:
+    """Eight threads at once: exactly the budget gets through (on Redis in CI)."""
+    import threading
+
+    from rest_framework.request import Request
+    from rest_framework.test import APIRequestFactory
+
+    from plant.api.throttling import CallerRateThrottle
+
+    class OneCaller(CallerRateThrottle):
+        def get_cache_key(self, request, view) -> str:
+            return "throttle_test_parallel"
+
+    settings.API_THROTTLE_RATE = "50/minute"
+    cache.delete("throttle_test_parallel")
+    allowed: list[bool] = []
+    request = Request(APIRequestFactory().get("/"))
+
+    def caller() -> None:
+        for _ in range(25):
+            allowed.append(OneCaller().allow_request(request, None))
+
+    threads = [threading.Thread(target=caller) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(allowed) == 200 and allowed.count(True) == 50
