@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from plant.services.idempotency import purge_idempotency_keys
-from plant.services.webhooks import DELIVER_WEBHOOK, attempt_webhook_delivery
+from plant.integrations.idempotency import purge_idempotency_keys
+from plant.integrations.webhooks import DELIVER_WEBHOOK, attempt_webhook_delivery
 
 
 @shared_task(name="plant.purge_idempotency_keys")

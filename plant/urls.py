@@ -83,5 +83,5 @@ urlpatterns = [
         name="overtime-delete",
     ),
     path("imports/", include("plant.urls_import")),
-    path("integrations/", include("plant.urls_integrations")),
+    path("integrations/", include("plant.integrations.urls")),
 ]
