@@ -18,9 +18,9 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
-from plant.imports import Row, RowError, assign, attempts, lookup, parse_decimal
+from plant.imports.services import Action, Importer, ImportPreview, RowResult, repeated_keys
+from plant.imports.spreadsheet import Row, RowError, assign, attempts, lookup, parse_decimal
 from plant.models import Item, Plant
-from plant.services.imports import Action, Importer, ImportPreview, RowResult, repeated_keys
 from plant.services.records import validation_detail
 from scheduling.access import PLAN
 from scheduling.models import ProductionOrder
