@@ -13,9 +13,11 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from plant.api import inputs
 from plant.api import serializers as s
 from plant.api.audit import audit_one
 from plant.api.conditional import IF_NONE_MATCH, NOT_MODIFIED, conditional_response
+from plant.api.errors import ErrorOutput
 from plant.api.filters import LIST_PARAMETERS, filter_master_data
 from plant.api.keyed import BomByCodeMixin, ByCodeMixin, by_code_schemas
 from plant.api.permissions import CalendarPermission, MasterDataPermission
@@ -62,7 +64,7 @@ def _errors(*codes: int) -> dict[int, OpenApiResponse]:
         409: "Still used by other records (`detail` counts them).",
         422: "The record would break a plant rule.",
     }
-    return {code: OpenApiResponse(s.ErrorOutput, description=described[code]) for code in codes}
+    return {code: OpenApiResponse(ErrorOutput, description=described[code]) for code in codes}
 
 
 def documented(
@@ -234,7 +236,7 @@ class PlantViewSet(MasterDataViewSet):
 class WorkCentreViewSet(ByCodeMixin, MasterDataViewSet):
     queryset = WorkCentre.objects.select_related("plant")
     output_serializer = s.WorkCentreOutput
-    input_serializer = s.WorkCentreInput
+    input_serializer = inputs.WorkCentreInput
 
 
 @documented(
@@ -247,7 +249,7 @@ class WorkCentreViewSet(ByCodeMixin, MasterDataViewSet):
 class MachineViewSet(ByCodeMixin, MasterDataViewSet):
     queryset = Machine.objects.select_related("plant", "work_centre", "shift_pattern")
     output_serializer = s.MachineOutput
-    input_serializer = s.MachineInput
+    input_serializer = inputs.MachineInput
 
 
 @documented(
@@ -259,7 +261,7 @@ class MachineViewSet(ByCodeMixin, MasterDataViewSet):
 class ProductFamilyViewSet(ByCodeMixin, MasterDataViewSet):
     queryset = ProductFamily.objects.select_related("plant")
     output_serializer = s.ProductFamilyOutput
-    input_serializer = s.ProductFamilyInput
+    input_serializer = inputs.ProductFamilyInput
 
 
 @documented(
@@ -271,7 +273,7 @@ class ProductFamilyViewSet(ByCodeMixin, MasterDataViewSet):
 class ItemViewSet(BomByCodeMixin, ByCodeMixin, MasterDataViewSet):
     queryset = Item.objects.select_related("plant", "family")
     output_serializer = s.ItemOutput
-    input_serializer = s.ItemInput
+    input_serializer = inputs.ItemInput
 
     @extend_schema(
         methods=["GET"],
@@ -286,7 +288,7 @@ class ItemViewSet(BomByCodeMixin, ByCodeMixin, MasterDataViewSet):
             "Add a component (by code, same plant) to a made item's BOM or change its "
             "quantity. Refused with 422 if it would make a cycle. Plant managers only."
         ),
-        request=s.BOMLineInput,
+        request=inputs.BOMLineInput,
         responses={201: s.BOMLineOutput, **_errors(400, 403, 404, 422)},
     )
     @action(detail=True, methods=["get", "post"], pagination_class=None)
@@ -295,10 +297,10 @@ class ItemViewSet(BomByCodeMixin, ByCodeMixin, MasterDataViewSet):
         if request.method == "GET":
             lines = BOMLine.objects.filter(parent=item).select_related("parent", "component")
             return Response(s.BOMLineOutput(lines.order_by("component__code"), many=True).data)
-        inp = s.BOMLineInput(data=request.data)
+        inp = inputs.BOMLineInput(data=request.data)
         inp.is_valid(raise_exception=True)
         try:
-            component = s.find_by_code(Item, item.plant, inp.validated_data["component"])
+            component = inputs.find_by_code(Item, item.plant, inp.validated_data["component"])
         except serializers.ValidationError as error:
             raise serializers.ValidationError({"component": error.detail}) from None
         before = BOMLine.objects.filter(parent=item, component=component).first()
@@ -357,7 +359,7 @@ class RoutingViewSet(MasterDataViewSet):
         )
     )
     output_serializer = s.RoutingOutput
-    input_serializer = s.RoutingInput
+    input_serializer = inputs.RoutingInput
     http_method_names = ["get", "post", "put", "delete", "head", "options"]
 
     def write_context(self, instance: Any) -> dict[str, Any]:
@@ -379,7 +381,7 @@ class ChangeoverViewSet(MasterDataViewSet):
         "plant", "from_family", "to_family", "work_centre", "machine"
     )
     output_serializer = s.ChangeoverOutput
-    input_serializer = s.ChangeoverInput
+    input_serializer = inputs.ChangeoverInput
 
 
 @documented(
@@ -393,7 +395,7 @@ class ShiftPatternViewSet(MasterDataViewSet):
     permission_classes = [CalendarPermission]
     queryset = ShiftPattern.objects.select_related("plant").prefetch_related("shifts")
     output_serializer = s.ShiftPatternOutput
-    input_serializer = s.ShiftPatternInput
+    input_serializer = inputs.ShiftPatternInput
     http_method_names = ["get", "post", "put", "delete", "head", "options"]
 
     def write(self, data: dict[str, Any], instance: Any) -> models.Model:
@@ -411,7 +413,7 @@ class CalendarExceptionViewSet(MasterDataViewSet):
     permission_classes = [CalendarPermission]
     queryset = CalendarException.objects.select_related("plant", "machine")
     output_serializer = s.CalendarExceptionOutput
-    input_serializer = s.CalendarExceptionInput
+    input_serializer = inputs.CalendarExceptionInput
     http_method_names = ["get", "post", "delete", "head", "options"]
 
     def write(self, data: dict[str, Any], instance: Any) -> models.Model:
@@ -429,7 +431,7 @@ class OvertimeOfferViewSet(MasterDataViewSet):
     permission_classes = [CalendarPermission]
     queryset = OvertimeOffer.objects.select_related("plant", "machine")
     output_serializer = s.OvertimeOfferOutput
-    input_serializer = s.OvertimeOfferInput
+    input_serializer = inputs.OvertimeOfferInput
     http_method_names = ["get", "post", "delete", "head", "options"]
 
     def write(self, data: dict[str, Any], instance: Any) -> models.Model:
