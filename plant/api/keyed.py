@@ -32,7 +32,7 @@ from plant.api.conditional import (
 )
 from plant.api.errors import ErrorOutput
 from plant.api.inputs import BOMLineInput
-from plant.api.serializers import BOMLineOutput
+from plant.api.outputs import BOMLineOutput
 from plant.errors import NotFound
 from plant.models import BOMLine, Item
 from plant.services.boms import replace_bom

@@ -13,8 +13,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from plant.api import inputs
-from plant.api import serializers as s
+from plant.api import inputs, outputs
 from plant.api.audit import audit_one
 from plant.api.conditional import IF_NONE_MATCH, NOT_MODIFIED, conditional_response
 from plant.api.errors import ErrorOutput
@@ -223,7 +222,7 @@ KEYED_WRITES = (*ALL_WRITES, "by_code")
 @documented("plant", "plants", "The plants you belong to.")
 class PlantViewSet(MasterDataViewSet):
     queryset = Plant.objects.all()
-    output_serializer = s.PlantOutput
+    output_serializer = outputs.PlantOutput
     http_method_names = ["get", "head", "options"]
 
 
@@ -235,7 +234,7 @@ class PlantViewSet(MasterDataViewSet):
 )
 class WorkCentreViewSet(ByCodeMixin, MasterDataViewSet):
     queryset = WorkCentre.objects.select_related("plant")
-    output_serializer = s.WorkCentreOutput
+    output_serializer = outputs.WorkCentreOutput
     input_serializer = inputs.WorkCentreInput
 
 
@@ -248,7 +247,7 @@ class WorkCentreViewSet(ByCodeMixin, MasterDataViewSet):
 )
 class MachineViewSet(ByCodeMixin, MasterDataViewSet):
     queryset = Machine.objects.select_related("plant", "work_centre", "shift_pattern")
-    output_serializer = s.MachineOutput
+    output_serializer = outputs.MachineOutput
     input_serializer = inputs.MachineInput
 
 
@@ -260,7 +259,7 @@ class MachineViewSet(ByCodeMixin, MasterDataViewSet):
 )
 class ProductFamilyViewSet(ByCodeMixin, MasterDataViewSet):
     queryset = ProductFamily.objects.select_related("plant")
-    output_serializer = s.ProductFamilyOutput
+    output_serializer = outputs.ProductFamilyOutput
     input_serializer = inputs.ProductFamilyInput
 
 
@@ -272,14 +271,14 @@ class ProductFamilyViewSet(ByCodeMixin, MasterDataViewSet):
 )
 class ItemViewSet(BomByCodeMixin, ByCodeMixin, MasterDataViewSet):
     queryset = Item.objects.select_related("plant", "family")
-    output_serializer = s.ItemOutput
+    output_serializer = outputs.ItemOutput
     input_serializer = inputs.ItemInput
 
     @extend_schema(
         methods=["GET"],
         summary="List an item's BOM",
         description="The components of a made item, ordered by component code. Not paginated.",
-        responses={200: s.BOMLineOutput(many=True), **_errors(400, 403, 404, 422)},
+        responses={200: outputs.BOMLineOutput(many=True), **_errors(400, 403, 404, 422)},
     )
     @extend_schema(
         methods=["POST"],
@@ -289,14 +288,16 @@ class ItemViewSet(BomByCodeMixin, ByCodeMixin, MasterDataViewSet):
             "quantity. Refused with 422 if it would make a cycle. Plant managers only."
         ),
         request=inputs.BOMLineInput,
-        responses={201: s.BOMLineOutput, **_errors(400, 403, 404, 422)},
+        responses={201: outputs.BOMLineOutput, **_errors(400, 403, 404, 422)},
     )
     @action(detail=True, methods=["get", "post"], pagination_class=None)
     def bom(self, request: Request, pk: str) -> Response:
         item = self.get_object()
         if request.method == "GET":
             lines = BOMLine.objects.filter(parent=item).select_related("parent", "component")
-            return Response(s.BOMLineOutput(lines.order_by("component__code"), many=True).data)
+            return Response(
+                outputs.BOMLineOutput(lines.order_by("component__code"), many=True).data
+            )
         inp = inputs.BOMLineInput(data=request.data)
         inp.is_valid(raise_exception=True)
         try:
@@ -308,8 +309,8 @@ class ItemViewSet(BomByCodeMixin, ByCodeMixin, MasterDataViewSet):
             line = set_bom_line(
                 parent=item, component=component, quantity=inp.validated_data["quantity"]
             )
-            after = s.BOMLineOutput(line).data
-            old = s.BOMLineOutput(before).data if before else None
+            after = outputs.BOMLineOutput(line).data
+            old = outputs.BOMLineOutput(before).data if before else None
             action = "update" if before else "create"
             ref = f"{item.code}/{component.code}"
             audit_one(
@@ -328,7 +329,7 @@ class ItemViewSet(BomByCodeMixin, ByCodeMixin, MasterDataViewSet):
         line = BOMLine.objects.filter(parent=item, component__code=component).first()
         if line is None:
             raise NotFound(f"{item.code} has no BOM line for '{component}'.")
-        before = s.BOMLineOutput(line).data
+        before = outputs.BOMLineOutput(line).data
         with transaction.atomic(durable=True):
             delete_record(record=line)
             ref = f"{item.code}/{component}"
@@ -358,7 +359,7 @@ class RoutingViewSet(MasterDataViewSet):
             ),
         )
     )
-    output_serializer = s.RoutingOutput
+    output_serializer = outputs.RoutingOutput
     input_serializer = inputs.RoutingInput
     http_method_names = ["get", "post", "put", "delete", "head", "options"]
 
@@ -380,7 +381,7 @@ class ChangeoverViewSet(MasterDataViewSet):
     queryset = Changeover.objects.select_related(
         "plant", "from_family", "to_family", "work_centre", "machine"
     )
-    output_serializer = s.ChangeoverOutput
+    output_serializer = outputs.ChangeoverOutput
     input_serializer = inputs.ChangeoverInput
 
 
@@ -394,7 +395,7 @@ class ChangeoverViewSet(MasterDataViewSet):
 class ShiftPatternViewSet(MasterDataViewSet):
     permission_classes = [CalendarPermission]
     queryset = ShiftPattern.objects.select_related("plant").prefetch_related("shifts")
-    output_serializer = s.ShiftPatternOutput
+    output_serializer = outputs.ShiftPatternOutput
     input_serializer = inputs.ShiftPatternInput
     http_method_names = ["get", "post", "put", "delete", "head", "options"]
 
@@ -412,7 +413,7 @@ class ShiftPatternViewSet(MasterDataViewSet):
 class CalendarExceptionViewSet(MasterDataViewSet):
     permission_classes = [CalendarPermission]
     queryset = CalendarException.objects.select_related("plant", "machine")
-    output_serializer = s.CalendarExceptionOutput
+    output_serializer = outputs.CalendarExceptionOutput
     input_serializer = inputs.CalendarExceptionInput
     http_method_names = ["get", "post", "delete", "head", "options"]
 
@@ -430,7 +431,7 @@ class CalendarExceptionViewSet(MasterDataViewSet):
 class OvertimeOfferViewSet(MasterDataViewSet):
     permission_classes = [CalendarPermission]
     queryset = OvertimeOffer.objects.select_related("plant", "machine")
-    output_serializer = s.OvertimeOfferOutput
+    output_serializer = outputs.OvertimeOfferOutput
     input_serializer = inputs.OvertimeOfferInput
     http_method_names = ["get", "post", "delete", "head", "options"]
 
