@@ -1,10 +1,8 @@
 from django.contrib import admin
 
-from plant import (
-    admin_integrations,  # noqa: F401  (registers the integration admin)
-    models,
-)
+from plant import models
 from plant.admin_scoping import PlantScopedAdmin
+from plant.integrations import admin as integrations_admin  # noqa: F401  (registers it)
 
 
 @admin.register(models.Plant)

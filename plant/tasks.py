@@ -9,9 +9,9 @@ from celery import Task, shared_task
 from celery.signals import task_postrun
 from django.db import DatabaseError
 
-from plant.services.idempotency import purge_idempotency_keys
+from plant.integrations.idempotency import purge_idempotency_keys
+from plant.integrations.webhooks import DELIVER_WEBHOOK, attempt_webhook_delivery
 from plant.services.jobs import periodic_tasks, record_periodic_run
-from plant.services.webhooks import DELIVER_WEBHOOK, attempt_webhook_delivery
 
 log = logging.getLogger(__name__)
 

@@ -82,6 +82,6 @@ urlpatterns = [
         views_calendars.overtime_delete,
         name="overtime-delete",
     ),
-    path("imports/", include("plant.urls_import")),
-    path("integrations/", include("plant.urls_integrations")),
+    path("imports/", include("plant.imports.urls")),
+    path("integrations/", include("plant.integrations.urls")),
 ]

@@ -6,7 +6,7 @@ class SchedulingConfig(AppConfig):
 
     def ready(self) -> None:
         # plant may not import scheduling: the orders import joins plant's import pages here.
-        from plant.services.imports import register_importer
+        from plant.imports.services import register_importer
         from scheduling.orders.imports import ORDER_IMPORTER
 
         register_importer(ORDER_IMPORTER)

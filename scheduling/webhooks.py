@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from plant.services.webhooks import emit_event
+from plant.integrations.webhooks import emit_event
 from scheduling.hooks import register
 from scheduling.models import OperationExecution, ProductionOrder, ScheduleRun
 

@@ -8,7 +8,7 @@ from django.db import models
 from rest_framework.request import Request
 
 from plant.api.authentication import token_of
-from plant.services.audit import Actor, AuditChange, audit_change, record_api_writes
+from plant.integrations.audit import Actor, AuditChange, audit_change, record_api_writes
 
 
 def model_label(model: type[models.Model] | models.Model) -> str:

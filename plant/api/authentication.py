@@ -13,8 +13,8 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 from rest_framework.request import Request
 
+from plant.integrations.tokens import find_token, touch_token
 from plant.models import ApiToken
-from plant.services.tokens import find_token, touch_token
 
 
 class TokenAuthentication(authentication.BaseAuthentication):

@@ -7,11 +7,24 @@ from typing import Any
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.views.defaults import page_not_found
-from rest_framework import exceptions
+from drf_spectacular.utils import extend_schema_serializer
+from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from plant.api.examples import ERROR_EXAMPLES
 from plant.errors import DomainError
+
+
+@extend_schema_serializer(component_name="Error", examples=ERROR_EXAMPLES)
+class ErrorOutput(serializers.Serializer[Any]):
+    """The shape of every error the API returns."""
+
+    code = serializers.CharField(help_text="Stable machine-readable code, e.g. in_use.")
+    message = serializers.CharField(help_text="What went wrong, for a person.")
+    detail = serializers.JSONField(
+        allow_null=True, help_text="Field- or row-level context: {field: [messages]} or null."
+    )
 
 
 def _first_message(detail: Any) -> str:

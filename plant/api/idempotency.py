@@ -17,7 +17,7 @@ from rest_framework.views import APIView
 
 from plant.api.authentication import token_of
 from plant.errors import InvalidInput
-from plant.services.idempotency import (
+from plant.integrations.idempotency import (
     claim_idempotency_key,
     finish_idempotency_key,
     release_idempotency_key,

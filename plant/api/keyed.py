@@ -30,7 +30,9 @@ from plant.api.conditional import (
     conditional_response,
     plant_from_query,
 )
-from plant.api.serializers import BOMLineInput, BOMLineOutput, ErrorOutput
+from plant.api.errors import ErrorOutput
+from plant.api.inputs import BOMLineInput
+from plant.api.outputs import BOMLineOutput
 from plant.errors import NotFound
 from plant.models import BOMLine, Item
 from plant.services.boms import replace_bom

@@ -13,9 +13,10 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from plant.api import serializers as s
+from plant.api import inputs, outputs
 from plant.api.audit import audit_one
 from plant.api.conditional import IF_NONE_MATCH, NOT_MODIFIED, conditional_response
+from plant.api.errors import ErrorOutput
 from plant.api.filters import LIST_PARAMETERS, filter_master_data
 from plant.api.keyed import BomByCodeMixin, ByCodeMixin, by_code_schemas
 from plant.api.permissions import CalendarPermission, MasterDataPermission
@@ -62,7 +63,7 @@ def _errors(*codes: int) -> dict[int, OpenApiResponse]:
         409: "Still used by other records (`detail` counts them).",
         422: "The record would break a plant rule.",
     }
-    return {code: OpenApiResponse(s.ErrorOutput, description=described[code]) for code in codes}
+    return {code: OpenApiResponse(ErrorOutput, description=described[code]) for code in codes}
 
 
 def documented(
@@ -221,7 +222,7 @@ KEYED_WRITES = (*ALL_WRITES, "by_code")
 @documented("plant", "plants", "The plants you belong to.")
 class PlantViewSet(MasterDataViewSet):
     queryset = Plant.objects.all()
-    output_serializer = s.PlantOutput
+    output_serializer = outputs.PlantOutput
     http_method_names = ["get", "head", "options"]
 
 
@@ -233,8 +234,8 @@ class PlantViewSet(MasterDataViewSet):
 )
 class WorkCentreViewSet(ByCodeMixin, MasterDataViewSet):
     queryset = WorkCentre.objects.select_related("plant")
-    output_serializer = s.WorkCentreOutput
-    input_serializer = s.WorkCentreInput
+    output_serializer = outputs.WorkCentreOutput
+    input_serializer = inputs.WorkCentreInput
 
 
 @documented(
@@ -246,8 +247,8 @@ class WorkCentreViewSet(ByCodeMixin, MasterDataViewSet):
 )
 class MachineViewSet(ByCodeMixin, MasterDataViewSet):
     queryset = Machine.objects.select_related("plant", "work_centre", "shift_pattern")
-    output_serializer = s.MachineOutput
-    input_serializer = s.MachineInput
+    output_serializer = outputs.MachineOutput
+    input_serializer = inputs.MachineInput
 
 
 @documented(
@@ -258,8 +259,8 @@ class MachineViewSet(ByCodeMixin, MasterDataViewSet):
 )
 class ProductFamilyViewSet(ByCodeMixin, MasterDataViewSet):
     queryset = ProductFamily.objects.select_related("plant")
-    output_serializer = s.ProductFamilyOutput
-    input_serializer = s.ProductFamilyInput
+    output_serializer = outputs.ProductFamilyOutput
+    input_serializer = inputs.ProductFamilyInput
 
 
 @documented(
@@ -270,14 +271,14 @@ class ProductFamilyViewSet(ByCodeMixin, MasterDataViewSet):
 )
 class ItemViewSet(BomByCodeMixin, ByCodeMixin, MasterDataViewSet):
     queryset = Item.objects.select_related("plant", "family")
-    output_serializer = s.ItemOutput
-    input_serializer = s.ItemInput
+    output_serializer = outputs.ItemOutput
+    input_serializer = inputs.ItemInput
 
     @extend_schema(
         methods=["GET"],
         summary="List an item's BOM",
         description="The components of a made item, ordered by component code. Not paginated.",
-        responses={200: s.BOMLineOutput(many=True), **_errors(400, 403, 404, 422)},
+        responses={200: outputs.BOMLineOutput(many=True), **_errors(400, 403, 404, 422)},
     )
     @extend_schema(
         methods=["POST"],
@@ -286,19 +287,21 @@ class ItemViewSet(BomByCodeMixin, ByCodeMixin, MasterDataViewSet):
             "Add a component (by code, same plant) to a made item's BOM or change its "
             "quantity. Refused with 422 if it would make a cycle. Plant managers only."
         ),
-        request=s.BOMLineInput,
-        responses={201: s.BOMLineOutput, **_errors(400, 403, 404, 422)},
+        request=inputs.BOMLineInput,
+        responses={201: outputs.BOMLineOutput, **_errors(400, 403, 404, 422)},
     )
     @action(detail=True, methods=["get", "post"], pagination_class=None)
     def bom(self, request: Request, pk: str) -> Response:
         item = self.get_object()
         if request.method == "GET":
             lines = BOMLine.objects.filter(parent=item).select_related("parent", "component")
-            return Response(s.BOMLineOutput(lines.order_by("component__code"), many=True).data)
-        inp = s.BOMLineInput(data=request.data)
+            return Response(
+                outputs.BOMLineOutput(lines.order_by("component__code"), many=True).data
+            )
+        inp = inputs.BOMLineInput(data=request.data)
         inp.is_valid(raise_exception=True)
         try:
-            component = s.find_by_code(Item, item.plant, inp.validated_data["component"])
+            component = inputs.find_by_code(Item, item.plant, inp.validated_data["component"])
         except serializers.ValidationError as error:
             raise serializers.ValidationError({"component": error.detail}) from None
         before = BOMLine.objects.filter(parent=item, component=component).first()
@@ -306,8 +309,8 @@ class ItemViewSet(BomByCodeMixin, ByCodeMixin, MasterDataViewSet):
             line = set_bom_line(
                 parent=item, component=component, quantity=inp.validated_data["quantity"]
             )
-            after = s.BOMLineOutput(line).data
-            old = s.BOMLineOutput(before).data if before else None
+            after = outputs.BOMLineOutput(line).data
+            old = outputs.BOMLineOutput(before).data if before else None
             action = "update" if before else "create"
             ref = f"{item.code}/{component.code}"
             audit_one(
@@ -326,7 +329,7 @@ class ItemViewSet(BomByCodeMixin, ByCodeMixin, MasterDataViewSet):
         line = BOMLine.objects.filter(parent=item, component__code=component).first()
         if line is None:
             raise NotFound(f"{item.code} has no BOM line for '{component}'.")
-        before = s.BOMLineOutput(line).data
+        before = outputs.BOMLineOutput(line).data
         with transaction.atomic(durable=True):
             delete_record(record=line)
             ref = f"{item.code}/{component}"
@@ -356,8 +359,8 @@ class RoutingViewSet(MasterDataViewSet):
             ),
         )
     )
-    output_serializer = s.RoutingOutput
-    input_serializer = s.RoutingInput
+    output_serializer = outputs.RoutingOutput
+    input_serializer = inputs.RoutingInput
     http_method_names = ["get", "post", "put", "delete", "head", "options"]
 
     def write_context(self, instance: Any) -> dict[str, Any]:
@@ -378,8 +381,8 @@ class ChangeoverViewSet(MasterDataViewSet):
     queryset = Changeover.objects.select_related(
         "plant", "from_family", "to_family", "work_centre", "machine"
     )
-    output_serializer = s.ChangeoverOutput
-    input_serializer = s.ChangeoverInput
+    output_serializer = outputs.ChangeoverOutput
+    input_serializer = inputs.ChangeoverInput
 
 
 @documented(
@@ -392,8 +395,8 @@ class ChangeoverViewSet(MasterDataViewSet):
 class ShiftPatternViewSet(MasterDataViewSet):
     permission_classes = [CalendarPermission]
     queryset = ShiftPattern.objects.select_related("plant").prefetch_related("shifts")
-    output_serializer = s.ShiftPatternOutput
-    input_serializer = s.ShiftPatternInput
+    output_serializer = outputs.ShiftPatternOutput
+    input_serializer = inputs.ShiftPatternInput
     http_method_names = ["get", "post", "put", "delete", "head", "options"]
 
     def write(self, data: dict[str, Any], instance: Any) -> models.Model:
@@ -410,8 +413,8 @@ class ShiftPatternViewSet(MasterDataViewSet):
 class CalendarExceptionViewSet(MasterDataViewSet):
     permission_classes = [CalendarPermission]
     queryset = CalendarException.objects.select_related("plant", "machine")
-    output_serializer = s.CalendarExceptionOutput
-    input_serializer = s.CalendarExceptionInput
+    output_serializer = outputs.CalendarExceptionOutput
+    input_serializer = inputs.CalendarExceptionInput
     http_method_names = ["get", "post", "delete", "head", "options"]
 
     def write(self, data: dict[str, Any], instance: Any) -> models.Model:
@@ -428,8 +431,8 @@ class CalendarExceptionViewSet(MasterDataViewSet):
 class OvertimeOfferViewSet(MasterDataViewSet):
     permission_classes = [CalendarPermission]
     queryset = OvertimeOffer.objects.select_related("plant", "machine")
-    output_serializer = s.OvertimeOfferOutput
-    input_serializer = s.OvertimeOfferInput
+    output_serializer = outputs.OvertimeOfferOutput
+    input_serializer = inputs.OvertimeOfferInput
     http_method_names = ["get", "post", "delete", "head", "options"]
 
     def write(self, data: dict[str, Any], instance: Any) -> models.Model:

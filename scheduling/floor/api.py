@@ -13,7 +13,7 @@ from rest_framework.views import APIView
 
 from plant.access import access_plant_code, check_role
 from plant.api.authentication import token_of
-from plant.api.serializers import ErrorOutput
+from plant.api.errors import ErrorOutput
 from plant.errors import NotFound, PermissionDenied
 from scheduling.access import (
     FLOOR,

@@ -23,10 +23,10 @@ from plant.api.conditional import (
     conditional_response,
     plant_from_query,
 )
+from plant.api.errors import ErrorOutput
 from plant.api.filters import parse_updated_since
 from plant.api.idempotency import IDEMPOTENCY_KEY, idempotent
 from plant.api.permissions import ApiPermission
-from plant.api.serializers import ErrorOutput
 from plant.errors import InvalidInput, NotFound
 from plant.models import Item, Plant
 from scheduling.models import ProductionOrder, ScheduledOperation

@@ -1,6 +1,6 @@
 """Importing production orders from a CSV or XLSX file, through plant's two-step import.
 
-Registered with `plant.services.imports` in `SchedulingConfig.ready()` (plant may not import
+Registered with `plant.imports.services` in `SchedulingConfig.ready()` (plant may not import
 scheduling). Orders are upserted by `external_ref` within the plant; the item is named by its
 code; release and due times are read in the plant's time zone unless they carry an offset.
 Preview costs two queries whatever the file's size; applying saves each changed order through
@@ -18,9 +18,9 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
-from plant.imports import Row, RowError, assign, attempts, lookup, parse_decimal
+from plant.imports.services import Action, Importer, ImportPreview, RowResult, repeated_keys
+from plant.imports.spreadsheet import Row, RowError, assign, attempts, lookup, parse_decimal
 from plant.models import Item, Plant
-from plant.services.imports import Action, Importer, ImportPreview, RowResult, repeated_keys
 from plant.services.records import validation_detail
 from scheduling.access import PLAN
 from scheduling.models import ProductionOrder

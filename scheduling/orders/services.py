@@ -11,8 +11,8 @@ from typing import Any
 from django.db import transaction
 
 from plant.errors import RuleViolation, StateConflict
+from plant.integrations.audit import Actor, audit_change
 from plant.models import Item, Plant
-from plant.services.audit import Actor, audit_change
 from plant.services.records import save_record
 from scheduling.locks import lock_order, lock_orders_by_ref
 from scheduling.models import ProductionOrder

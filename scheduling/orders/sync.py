@@ -10,8 +10,8 @@ from typing import Any
 from django.db import transaction
 
 from plant.errors import DomainError, RuleViolation
+from plant.integrations.audit import Actor, AuditChange, record_api_writes
 from plant.models import Item, Plant
-from plant.services.audit import Actor, AuditChange, record_api_writes
 from scheduling.locks import lock_orders_by_ref
 from scheduling.models import ProductionOrder
 from scheduling.orders.services import check_order, order_snapshot

@@ -29,11 +29,11 @@ from plant.api.conditional import (
     conditional_response,
     plant_from_query,
 )
+from plant.api.errors import ErrorOutput
 from plant.api.filters import parse_updated_since
 from plant.api.idempotency import IDEMPOTENCY_KEY, idempotent
 from plant.api.pagination import ordered_pagination
 from plant.api.permissions import ApiPermission
-from plant.api.serializers import ErrorOutput
 from plant.errors import NotFound
 from plant.models import Plant
 from scheduling.access import access_machine_code

@@ -8,9 +8,9 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from plant.integrations.audit import Actor, audit_change
 from plant.models import OperationMachine, Plant
 from plant.queue import enqueue
-from plant.services.audit import Actor, audit_change
 from scheduling.errors import RunInvalid, RunStateConflict
 from scheduling.locks import lock_runs
 from scheduling.models import ProductionOrder, ScheduleRun

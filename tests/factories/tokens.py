@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from plant.integrations.tokens import IssuedToken, create_api_token
 from plant.models import Plant
-from plant.services.tokens import IssuedToken, create_api_token
 
 
 def issue_token(

@@ -10,8 +10,8 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
+from plant.integrations.tokens import hash_token
 from plant.models import ApiToken, PlantMembership, WorkCentre
-from plant.services.tokens import hash_token
 from tests.factories.plant import WorkCentreFactory
 from tests.factories.tokens import bearer, issue_token
 

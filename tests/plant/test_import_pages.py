@@ -19,7 +19,7 @@ urlpatterns = [
     path(
         "",
         include(
-            ([*plant_urls.urlpatterns, path("imports/", include("plant.urls_import"))], "plant")
+            ([*plant_urls.urlpatterns, path("imports/", include("plant.imports.urls"))], "plant")
         ),
     ),
 ]

@@ -6,9 +6,9 @@ import pytest
 import tablib
 
 from plant.errors import RuleViolation
+from plant.imports import services as imports
+from plant.imports.services import apply_import, preview_import
 from plant.models import Item, Machine, OperationMachine, Routing
-from plant.services import imports
-from plant.services.imports import apply_import, preview_import
 from tests.factories.plant import FamilyFactory, ItemFactory, MachineFactory, WorkCentreFactory
 
 pytestmark = pytest.mark.django_db

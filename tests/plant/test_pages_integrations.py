@@ -94,8 +94,8 @@ def test_the_audit_page_lists_api_writes_in_a_fixed_number_of_queries(
 
 
 def test_a_manager_subscribes_a_webhook_and_replays_a_delivery(manager_client, plant) -> None:
+    from plant.integrations.webhooks import emit_event
     from plant.models import WebhookDelivery, WebhookSubscription
-    from plant.services.webhooks import emit_event
 
     url = reverse("plant:integration-webhooks")
     response = manager_client.post(
@@ -112,7 +112,7 @@ def test_a_manager_subscribes_a_webhook_and_replays_a_delivery(manager_client, p
 def test_an_outsider_cannot_replay_or_remove_another_plants_webhooks(
     outsider_client, plant
 ) -> None:
-    from plant.services.webhooks import emit_event, save_webhook_subscription
+    from plant.integrations.webhooks import emit_event, save_webhook_subscription
 
     sub = save_webhook_subscription(
         plant=plant, url="https://e.example.com", events=["run.finished"]
@@ -128,7 +128,7 @@ def test_an_outsider_cannot_replay_or_remove_another_plants_webhooks(
 def test_the_token_and_webhook_pages_cost_the_same_queries_for_one_row_or_many(
     manager_client, plant, django_assert_num_queries
 ) -> None:
-    from plant.services.webhooks import emit_event, save_webhook_subscription
+    from plant.integrations.webhooks import emit_event, save_webhook_subscription
 
     def grow(n: int) -> None:
         issue_token(plant, username=f"erp{n}")
@@ -165,3 +165,11 @@ def test_staff_who_are_not_superusers_see_only_their_plants_tokens_in_the_admin(
     assert ours.token.prefix in html and theirs.token.prefix not in html
     add_form = client.get(reverse("admin:plant_apitoken_add")).content.decode()
     assert plant.code in add_form and other_plant.code not in add_form
+
+
+def test_the_admin_lists_tokens_audit_entries_and_webhooks(admin_client) -> None:
+    index = admin_client.get(reverse("admin:index")).content.decode()
+    for model in ("apitoken", "apiauditentry", "webhooksubscription", "webhookdelivery"):
+        url = reverse(f"admin:plant_{model}_changelist")
+        assert url in index
+        assert admin_client.get(url).status_code == 200

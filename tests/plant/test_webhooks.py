@@ -7,7 +7,7 @@ import time
 import pytest
 
 from plant.errors import RuleViolation
-from plant.services.webhooks import (
+from plant.integrations.webhooks import (
     attempt_webhook_delivery,
     emit_event,
     replay_webhook_delivery,

@@ -7,8 +7,8 @@ import uuid
 
 import pytest
 
+from plant.integrations.webhooks import emit_event, save_webhook_subscription
 from plant.models import WebhookDelivery
-from plant.services.webhooks import emit_event, save_webhook_subscription
 from tests.plant.webhook_server import receiver
 
 

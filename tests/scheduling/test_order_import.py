@@ -9,7 +9,7 @@ import pytest
 import tablib
 
 from plant.errors import RuleViolation
-from plant.services.imports import apply_import, preview_import
+from plant.imports.services import apply_import, preview_import
 from scheduling.models import ProductionOrder
 from tests.factories.plant import ItemFactory
 from tests.factories.scheduling import OrderFactory

@@ -7,8 +7,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from plant.errors import DomainError
+from plant.integrations.tokens import create_api_token
 from plant.models import ApiToken, Plant
-from plant.services.tokens import create_api_token
 
 
 class Command(BaseCommand):

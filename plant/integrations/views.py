@@ -10,12 +10,12 @@ from django.views.decorators.http import require_POST
 
 from plant.access import EDIT_MASTER_DATA, access_record, access_token, check_role
 from plant.errors import DomainError
-from plant.forms_integrations import TokenForm, WebhookForm
+from plant.integrations.forms import TokenForm, WebhookForm
+from plant.integrations.tokens import create_api_token, revoke_api_token
+from plant.integrations.webhooks import replay_webhook_delivery, save_webhook_subscription
 from plant.models import ApiAuditEntry, ApiToken, WebhookDelivery, WebhookSubscription
 from plant.selectors import require_plant
 from plant.services.records import delete_record
-from plant.services.tokens import create_api_token, revoke_api_token
-from plant.services.webhooks import replay_webhook_delivery, save_webhook_subscription
 
 
 def _check_manager(request: HttpRequest) -> None:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from plant import views_integrations as views
+from plant.integrations import views
 
 urlpatterns = [
     path("tokens/", views.token_list, name="integration-tokens"),

@@ -13,7 +13,7 @@ from django.http import HttpRequest
 from plant import models
 from plant.admin_scoping import PlantScopedAdmin
 from plant.errors import DomainError
-from plant.services.tokens import create_api_token, revoke_api_token
+from plant.integrations.tokens import create_api_token, revoke_api_token
 
 
 class ApiTokenCreateForm(forms.ModelForm):

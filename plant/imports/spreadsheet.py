@@ -1,7 +1,7 @@
 """Reading a spreadsheet for an import: rows keyed by normalised header, cells parsed.
 
 Cell parsers raise RowError with a message that names the column and the value, and never
-touch the database; `plant.services.imports` turns the rows into a plan.
+touch the database; `plant.imports.services` turns the rows into a plan.
 """
 
 from __future__ import annotations

@@ -18,9 +18,9 @@ from django.views.decorators.http import require_POST
 
 from plant.access import access_plant, check_role
 from plant.errors import NotFound, RuleViolation
+from plant.imports.services import IMPORTERS, Importer, apply_import, preview_import
 from plant.models import Plant
 from plant.selectors import current_plant
-from plant.services.imports import IMPORTERS, Importer, apply_import, preview_import
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 SESSION_PREFIX = "import:"

@@ -21,7 +21,7 @@ from django.db import models, transaction
 
 from plant.access import EDIT_MASTER_DATA
 from plant.errors import RuleViolation
-from plant.imports import (
+from plant.imports.spreadsheet import (
     Row,
     assign,
     attempts,
