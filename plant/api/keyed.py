@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -22,7 +21,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from plant.api.audit import audit_one
+from plant.api.audit import actor_of
 from plant.api.conditional import (
     IF_NONE_MATCH,
     NOT_MODIFIED,
@@ -34,6 +33,7 @@ from plant.api.errors import ErrorOutput
 from plant.api.inputs import BOMLineInput
 from plant.api.outputs import BOMLineOutput
 from plant.errors import NotFound
+from plant.integrations.audit import Change, write_audited
 from plant.models import BOMLine, Item
 from plant.services.boms import replace_bom
 
@@ -76,13 +76,11 @@ class ByCodeMixin:
             if instance is None:
                 raise NotFound(f"No {view.get_queryset().model._meta.verbose_name} '{code}'.")
             return conditional_response(request, view._output(instance))
+        if not isinstance(request.data, dict):
+            raise serializers.ValidationError({"non_field_errors": ["Send a JSON object."]})
         data = {**request.data, "plant": plant.code, "code": code}
-        before = view._output(instance) if instance is not None else None
-        with transaction.atomic(durable=True):
-            record = view._write(request, instance=instance, partial=False, data=data)
-            after = view._output(record)
-            view._audit(record, "update" if before else "create", before, after)
-        code_ = status.HTTP_200_OK if before else status.HTTP_201_CREATED
+        _, after = view.write_and_audit(request, instance=instance, partial=False, data=data)
+        code_ = status.HTTP_201_CREATED if instance is None else status.HTTP_200_OK
         return conditional_response(request, after, status=code_)
 
 
@@ -158,15 +156,12 @@ def put_bom(request: Request, item: Item) -> None:
     if unknown:
         raise serializers.ValidationError({"lines": [f"Unknown components: {', '.join(unknown)}."]})
     before = bom_snapshot(item)
-    with transaction.atomic(durable=True):
-        replace_bom(parent=item, lines=[(known[r["component"]], r["quantity"]) for r in rows])
-        after = bom_snapshot(item)
-        audit_one(
-            request,
-            item,
-            plant=item.plant,
-            action="update",
-            before=before,
-            after=after,
-            ref=f"{item.code}/bom",
-        )
+    write_audited(
+        lambda: replace_bom(
+            parent=item, lines=[(known[r["component"]], r["quantity"]) for r in rows]
+        ),
+        actor=actor_of(request),
+        change=lambda _: Change(
+            item, item.plant, "update", before, bom_snapshot(item), f"{item.code}/bom"
+        ),
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, ClassVar, TypeVar
 
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Prefetch
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import serializers, status, viewsets
@@ -14,13 +14,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from plant.api import inputs, outputs
-from plant.api.audit import audit_one
+from plant.api.audit import actor_of
 from plant.api.conditional import IF_NONE_MATCH, NOT_MODIFIED, conditional_response
 from plant.api.errors import ErrorOutput
 from plant.api.filters import LIST_PARAMETERS, filter_master_data
 from plant.api.keyed import BomByCodeMixin, ByCodeMixin, by_code_schemas
 from plant.api.permissions import CalendarPermission, MasterDataPermission
 from plant.errors import NotFound
+from plant.integrations.audit import Change, write_audited
 from plant.models import (
     BOMLine,
     CalendarException,
@@ -164,31 +165,44 @@ class MasterDataViewSet(viewsets.ModelViewSet):
         return conditional_response(request, data)
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        with transaction.atomic(durable=True):
-            record = self._write(request, instance=None, partial=False)
-            after = self._output(record)
-            self._audit(record, "create", None, after)
+        _, after = self.write_and_audit(request, instance=None, partial=False)
         return Response(after, status=status.HTTP_201_CREATED)
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        instance = self.get_object()
-        before = self._output(instance)
-        with transaction.atomic(durable=True):
-            record = self._write(request, instance=instance, partial=kwargs.get("partial", False))
-            after = self._output(record)
-            self._audit(record, "update", before, after)
+        partial = kwargs.get("partial", False)
+        _, after = self.write_and_audit(request, instance=self.get_object(), partial=partial)
         return Response(after)
 
     def perform_destroy(self, instance: models.Model) -> None:
         before = self._output(instance)
-        with transaction.atomic(durable=True):
-            delete_record(record=instance)
-            self._audit(instance, "delete", before, None)
+        write_audited(
+            lambda: delete_record(record=instance),
+            actor=actor_of(self.request),
+            change=lambda _: self._change(instance, "delete", before, None),
+        )
 
-    def _audit(self, record: Any, action: str, before: Any, after: Any) -> None:
-        """Every write through the API is in the audit log, committed with the write."""
+    def write_and_audit(
+        self, request: Request, *, instance: Any, partial: bool, data: Any = None
+    ) -> tuple[models.Model, Any]:
+        """Save through the resource's service and log it in the same transaction (the
+        audit entry is this API's representation of the record, before and after)."""
+        before = self._output(instance) if instance is not None else None
+
+        def write() -> tuple[models.Model, Any]:
+            record = self._write(request, instance=instance, partial=partial, data=data)
+            return record, self._output(record)
+
+        return write_audited(
+            write,
+            actor=actor_of(request),
+            change=lambda done: self._change(
+                done[0], "update" if before else "create", before, done[1]
+            ),
+        )
+
+    def _change(self, record: Any, action: str, before: Any, after: Any) -> Change:
         plant = record if isinstance(record, Plant) else record_plant(record)
-        audit_one(self.request, record, plant=plant, action=action, before=before, after=after)
+        return Change(record, plant, action, before, after)
 
     def write_context(self, instance: Any) -> dict[str, Any]:
         return {"plant": instance.plant} if instance is not None else {}
@@ -305,18 +319,19 @@ class ItemViewSet(BomByCodeMixin, ByCodeMixin, MasterDataViewSet):
         except serializers.ValidationError as error:
             raise serializers.ValidationError({"component": error.detail}) from None
         before = BOMLine.objects.filter(parent=item, component=component).first()
-        with transaction.atomic(durable=True):
-            line = set_bom_line(
+        old = outputs.BOMLineOutput(before).data if before else None
+        action = "update" if before else "create"
+        ref = f"{item.code}/{component.code}"
+        line = write_audited(
+            lambda: set_bom_line(
                 parent=item, component=component, quantity=inp.validated_data["quantity"]
-            )
-            after = outputs.BOMLineOutput(line).data
-            old = outputs.BOMLineOutput(before).data if before else None
-            action = "update" if before else "create"
-            ref = f"{item.code}/{component.code}"
-            audit_one(
-                request, line, plant=item.plant, action=action, before=old, after=after, ref=ref
-            )
-        return Response(after, status=status.HTTP_201_CREATED)
+            ),
+            actor=actor_of(request),
+            change=lambda line: Change(
+                line, item.plant, action, old, outputs.BOMLineOutput(line).data, ref
+            ),
+        )
+        return Response(outputs.BOMLineOutput(line).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         summary="Remove a BOM line",
@@ -330,12 +345,12 @@ class ItemViewSet(BomByCodeMixin, ByCodeMixin, MasterDataViewSet):
         if line is None:
             raise NotFound(f"{item.code} has no BOM line for '{component}'.")
         before = outputs.BOMLineOutput(line).data
-        with transaction.atomic(durable=True):
-            delete_record(record=line)
-            ref = f"{item.code}/{component}"
-            audit_one(
-                request, line, plant=item.plant, action="delete", before=before, after=None, ref=ref
-            )
+        ref = f"{item.code}/{component}"
+        write_audited(
+            lambda: delete_record(record=line),
+            actor=actor_of(request),
+            change=lambda _: Change(line, item.plant, "delete", before, None, ref),
+        )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

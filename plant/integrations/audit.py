@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
 
 from plant.models import ApiAuditEntry, ApiToken, Plant
 
 IGNORED = frozenset({"updated_at", "created_at"})
+R = TypeVar("R")
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,44 @@ def audit_change(
     record_api_writes(
         actor=actor, changes=[AuditChange(plant, action, model, label, before, after)]
     )
+
+
+def write_audited(
+    write: Callable[[], R],
+    *,
+    actor: Actor | None,
+    change: Callable[[R], Change],
+) -> R:
+    """Run one write and its audit entry in one durable transaction. For doors whose audit
+    entry is the API's own representation of the record (the master-data API's generic
+    views): `write` calls the service, `change` describes what it did. A service that knows
+    its change takes `audit` and calls `audit_change` inside its own transaction instead."""
+    with transaction.atomic(durable=True):
+        result = write()
+        if actor is not None:
+            c = change(result)
+            audit_change(
+                actor,
+                c.record,
+                plant=c.plant,
+                action=c.action,
+                before=c.before,
+                after=c.after,
+                ref=c.ref,
+            )
+    return result
+
+
+@dataclass(frozen=True)
+class Change:
+    """What one write did to one record, as `write_audited` logs it."""
+
+    record: Any
+    plant: Plant | None
+    action: str
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+    ref: str | None = None
 
 
 def record_api_writes(*, actor: Actor, changes: list[AuditChange]) -> list[ApiAuditEntry]:

@@ -39,3 +39,12 @@ def test_the_api_refuses_a_body_nested_deeper_than_any_real_one(erp_client, dept
     response = erp_client.post("/api/v1/work-centres/", body, "application/json")
     assert response.status_code == 400, response.content
     assert response.json()["message"] == "The JSON is nested more than 32 levels deep."
+
+
+@pytest.mark.parametrize("body", ["[1, 2]", '"a string"', "42"])
+def test_a_put_by_code_with_a_body_that_is_not_an_object_is_refused(
+    erp_client, plant, body: str
+) -> None:
+    url = f"/api/v1/work-centres/by-code/WC-1/?plant={plant.code}"
+    response = erp_client.put(url, body, "application/json")
+    assert response.status_code == 400 and response.json()["code"] == "invalid"
