@@ -150,7 +150,7 @@ def decode(pl: Plant, sc: Sched) -> int:
             stack[top] = o
             top += 1
     done = 0
-    while top > 0:  # both successors written out, as in tabu_kernel.evaluate
+    while top > 0:  # both successors written out, as in tabukernel.graph.evaluate
         top -= 1
         o = stack[top]
         if not _place(p, op, modes, co_table, always, horizon, cal_ptr, starts, ends, cum, o):
