@@ -23,9 +23,11 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP) assets $(KERNELS_COMPILED)
 
-# The solver's compiled cores (tabu_kernel.py, plant_kernel.py): Numba compiles them once,
-# about a minute, and caches the machine code beside the sources; done here, not in a solve.
-$(KERNELS_COMPILED): scheduling/solver/tabu_kernel.py scheduling/solver/plant_kernel.py $(STAMP)
+# The solver's compiled cores (tabukernel/, plantkernel/): Numba compiles them once, about a
+# minute, and caches the machine code under a key of all their sources (kernelcache.py);
+# done here, not in a solve.
+$(KERNELS_COMPILED): scheduling/solver/kernelcache.py $(wildcard scheduling/solver/tabukernel/*.py) \
+		$(wildcard scheduling/solver/plantkernel/*.py) $(STAMP)
 	$(PY) -c 'from scheduling.solver.kernels import compile_ahead; compile_ahead()'
 	@touch $@
 

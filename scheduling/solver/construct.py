@@ -2,7 +2,7 @@
 incumbent while they improve it.
 
 Small problems run the rules in Python (`dispatch.py`). Large plants run them in machine code
-(`plant_kernel.dispatch_rule`, the same schedules), about ten times faster: on plant-L (10,000
+(`plantkernel.rules.dispatch_rule`, the same schedules), about ten times faster: on plant-L (10,000
 operations) the 32 rule variants took 29-36 s in Python on a slow host and 3.4 s compiled, so
 the searches start from the best of them seconds in instead of half a minute.
 """
@@ -24,13 +24,13 @@ from .threads import beside
 
 
 class CompiledRules:
-    """The dispatching rules of one plant in machine code (`plant_kernel.dispatch_rule`)."""
+    """The dispatching rules of one plant in machine code (`plantkernel.rules.dispatch_rule`)."""
 
     def __init__(self, c: Compiled) -> None:
-        from . import plant_kernel as kernel
+        from .plantkernel import objective, rules
 
         self.c = c
-        self.k = kernel
+        self.rules, self.objective = rules, objective
         self.plain = plant_arrays(c)
         pieces = [set(range(len(mi.overtime))) for mi in c.machines]
         self.extended = plant_arrays(c, pieces) if any(pieces) else self.plain
@@ -43,7 +43,7 @@ class CompiledRules:
             for m, _, _ in op.modes:
                 on_machine[m + 1] += 1
         leaves = 1 << max(0, n_jobs - 1).bit_length()
-        self.ru = kernel.Rules(
+        self.ru = rules.Rules(
             job=np.array(
                 [
                     [chain[0] if chain else -1 for chain in c.job_ops],
@@ -72,9 +72,10 @@ class CompiledRules:
         name, k1, k2, overtime = rule_parts(rule)
         self.pl = self.extended if overtime else self.plain
         self.ru.params[:] = k1 * self.p_bar, k2 * self.s_bar
-        if not self.k.dispatch_rule(self.pl, self.ru, self.sc, self.k.RULE_NAMES.index(name)):
+        rule_index = self.rules.RULE_NAMES.index(name)
+        if not self.rules.dispatch_rule(self.pl, self.ru, self.sc, rule_index):
             return -1
-        return int(self.k.objective(self.pl, self.sc))
+        return int(self.objective.objective(self.pl, self.sc))
 
     def slots(self) -> list[Slot]:
         """The last schedule built."""
@@ -82,7 +83,7 @@ class CompiledRules:
 
     def components(self) -> dict[str, int]:
         """The last schedule's objective components."""
-        parts = self.k.components(self.pl, self.sc)
+        parts = self.objective.components(self.pl, self.sc)
         return dict(zip(COMPONENTS, parts.tolist(), strict=True))
 
 

@@ -264,7 +264,7 @@ class _Dispatcher:
                 continue
             s, t, e, m, d = best
             chosen = (j, s, t, e, d)
-            # ties: the job that ends first, else the least index (as plant_kernel.dispatch_rule)
+            # ties: the job that ends first, else the least index (as plantkernel/rules.py does)
             chosen_key, rank = self.key(j, s, e, d), -1
             for j2 in self.cand_on[m]:
                 if j2 == j:

@@ -15,9 +15,10 @@ from .diagnose import diagnose
 from .dispatch import variants
 from .incumbent import Incumbent
 from .jobshop import as_shop, race
+from .kernels import warm_up
 from .lns import improve
 from .model import COMPONENTS, Problem, Progress, Solution, SolutionStatus
-from .plantsearch import SECOND_SOURCE, SOURCE, walk, walk_beside, warm_up
+from .plantsearch import SECOND_SOURCE, SOURCE, walk, walk_beside
 from .state import ScheduleState
 
 # Above this many (operation, machine) pairs the whole model is left to LNS.

@@ -1,7 +1,7 @@
 """Local search on whole plants: machine sequences decoded on calendars.
 
 The schedule is the order of the operations on each machine; the times follow by decoding
-(`plant_kernel.decode`: every operation as early as its order's previous step, its machine's
+(`plantkernel/decode.py`: every operation as early as its order's previous step, its machine's
 previous operation with the changeover between them, and its machine's working time allow).
 A move takes an operation that its machine predecessor held back, on the chain of operations
 that made a late order late (drawn by its weighted tardiness) or that ends the plan, and puts
@@ -21,7 +21,6 @@ overtime release in LNS gives pieces back.
 
 from __future__ import annotations
 
-import functools
 import itertools
 import threading
 import time
@@ -37,7 +36,7 @@ from .release import used_pieces
 from .threads import beside
 
 if TYPE_CHECKING:
-    from .plant_kernel import Plant, Sched
+    from .plantkernel.arrays import Plant, Sched
 
 # candidate moves tried per step, tabu tenure (steps), late acceptance history (steps),
 # steps without a new best before going back to it
@@ -57,9 +56,9 @@ SOURCE, SECOND_SOURCE = "walk", "walk:2"
 
 
 def plant_arrays(c: Compiled, allowed: Sequence[set[int]] | None = None) -> Plant:
-    """`c` as `plant_kernel.Plant` arrays; non-pausable work may use the overtime pieces
+    """`c` as `plantkernel.arrays.Plant` arrays; non-pausable work may use the overtime pieces
     `allowed[m]` of machine m (None: none)."""
-    from . import plant_kernel as K
+    from .plantkernel import arrays as K
 
     n = len(c.ops)
     op = np.full((K.OP_ROWS, n + 1), -1, np.int64)
@@ -134,7 +133,7 @@ def plant_arrays(c: Compiled, allowed: Sequence[set[int]] | None = None) -> Plan
 
 def sched_arrays(c: Compiled, seqs: Sequence[Sequence[int]]) -> Sched:
     """The arrays of a schedule with the machine order `seqs` (not yet decoded)."""
-    from . import plant_kernel as K
+    from .plantkernel import arrays as K
 
     n = len(c.ops)
     pieces = sum(len(mi.overtime) for mi in c.machines)
@@ -158,7 +157,7 @@ def sched_arrays(c: Compiled, seqs: Sequence[Sequence[int]]) -> Sched:
 
 def slots_of(sc: Sched) -> list[Slot]:
     """Slots from decoded times."""
-    from . import plant_kernel as K
+    from .plantkernel import arrays as K
 
     return [
         (int(m), int(s), int(t), int(e))
@@ -166,21 +165,13 @@ def slots_of(sc: Sched) -> list[Slot]:
     ]
 
 
-@functools.cache
-def warm_up() -> None:
-    """Import Numba and load every compiled function of the walk (once per process)."""
-    from .plant_kernel import compile_ahead
-
-    compile_ahead()
-
-
 class Walker:
     """The compiled walk over one plant, from a schedule."""
 
     def __init__(self, c: Compiled, slots: list[Slot], seed: int, near: bool = False) -> None:
         """Seeds the generator of the calling thread, which must be the one that runs it.
-        `near`: sample the moves nearer the late order more often (`plant_kernel.iterate`)."""
-        from . import plant_kernel as kernel
+        `near`: sample the moves nearer the late order more often (`plantkernel.walk.iterate`)."""
+        from .plantkernel import walk as kernel
 
         self.c = c
         self.draws = NEAR_DRAWS if near else 1
@@ -211,12 +202,15 @@ class Walker:
     def best_slots(self) -> tuple[list[Slot], dict[str, int]]:
         """The best schedule's slots and objective components (decoded in a copy: the walk
         goes on from its own)."""
-        k = self.k
-        sc = k.Sched(*(a.copy() for a in self.sc))
+        from .plantkernel.arrays import Sched
+        from .plantkernel.decode import decode, link
+        from .plantkernel.objective import components
+
+        sc = Sched(*(a.copy() for a in self.sc))
         sc.seq[:, :], sc.slen[:] = self.wk.best_seq, self.wk.best_slen
-        k.link(sc)
-        k.decode(self.pl, sc)
-        return slots_of(sc), dict(zip(COMPONENTS, k.components(self.pl, sc).tolist(), strict=True))
+        link(sc)
+        decode(self.pl, sc)
+        return slots_of(sc), dict(zip(COMPONENTS, components(self.pl, sc).tolist(), strict=True))
 
 
 def walk_beside(
@@ -288,7 +282,7 @@ def walk(
     `source` and taking up better ones others offered but as one of `ignore` (every
     `EXCHANGE_S` at most); with `idle_s`, stop sooner when that long has gone by without a
     better schedule (its own or one taken up). With `near`, the moves nearer the late order
-    are sampled more often (`plant_kernel.iterate`)."""
+    are sampled more often (`plantkernel.walk.iterate`)."""
     with inc.lock:
         slots = list(inc.slots or [])
         key = inc.key

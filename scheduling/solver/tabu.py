@@ -13,7 +13,7 @@ one that would beat the best schedule, and the order it reversed stays tabu for 
 tenure. When the best stops improving, the search goes back to it and perturbs it; where it is
 asked to, it also starts afresh from the given schedule after a while without a better one.
 
-The iterations run compiled (`tabu_kernel.py`) and release the interpreter, so the search
+The iterations run compiled (`tabukernel/`) and release the interpreter, so the search
 runs beside CP-SAT's callbacks. `tabu_search` drives them in slices of a few milliseconds,
 between which it polls the stop signal, reports and takes up schedules found elsewhere.
 """
@@ -23,6 +23,12 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from .tabukernel.graph import Graph
 
 # The seeds of fresh runs: seed, seed + FRESH_SEED_STRIDE, ...
 FRESH_SEED_STRIDE = 104_729
@@ -71,6 +77,31 @@ def tenure(shop: Shop) -> tuple[int, int]:
     return lo, lo + max(2, 2 * lo // 5)
 
 
+def new_graph(shop: Shop, sequences: Sequence[Sequence[int]]) -> Graph:
+    """The search's arrays for `shop` with the machine order `sequences`."""
+    from .tabukernel.graph import JN, JP, MODE_PTR, REL, ROWS, SCALARS, Graph, load
+
+    n, n_m = len(shop.modes), shop.n_machines
+    flat = [mode for modes in shop.modes for mode in modes]
+    op = np.zeros((ROWS, n + 1), np.int64)
+    op[JP, :n], op[JN, :n], op[REL, :n] = shop.job_prev, shop.job_next, shop.release
+    op[MODE_PTR, 1:] = np.cumsum([len(modes) for modes in shop.modes])
+    table = 1 << max(12, (16 * n).bit_length())
+    g = Graph(
+        op=op,
+        modes=np.array([[m for m, _ in flat], [t for _, t in flat]], np.int64).reshape(2, -1),
+        seq=np.full((n_m, max(1, n)), -1, np.int64),
+        best_seq=np.full((n_m, max(1, n)), -1, np.int64),
+        slen=np.zeros((2, n_m), np.int64),
+        cand=np.zeros((5, 4 * n + len(flat) + 8), np.int64),
+        tab=np.full((2, table), -1, np.int64),
+        tabu_m=np.zeros(n * n_m, np.int64),
+        sc=np.zeros(SCALARS, np.int64),
+    )
+    load(g, sequences)
+    return g
+
+
 def tabu_search(
     shop: Shop,
     sequences: Sequence[Sequence[int]],
@@ -97,18 +128,8 @@ def tabu_search(
     (`seed + FRESH_SEED_STRIDE`, ...); the best of all runs is kept and reported.
     """
     # Numba (and the compiled search) load only when a shop is searched, not with the solver.
-    from .tabu_kernel import (
-        BEST,
-        BEST_MACH,
-        BEST_R,
-        DONE,
-        IT,
-        begin,
-        iterate,
-        load,
-        new_graph,
-        seed_random,
-    )
+    from .tabukernel.graph import BEST, BEST_MACH, BEST_R, DONE, IT, load
+    from .tabukernel.search import begin, iterate, seed_random
 
     g = new_graph(shop, sequences)
     if begin(g) < 0:

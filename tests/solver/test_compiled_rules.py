@@ -15,7 +15,7 @@ from scheduling.solver.construct import CompiledRules, construct
 from scheduling.solver.dispatch import dispatch, variants
 from scheduling.solver.generate import generate_plant
 from scheduling.solver.incumbent import Incumbent
-from scheduling.solver.plantsearch import warm_up
+from scheduling.solver.kernels import warm_up
 
 from .builders import job, machine, op, with_history
 

@@ -10,13 +10,15 @@ import time
 import pytest
 
 from scheduling.solver import Fixed, Problem, Solution, engine, solve, verify
-from scheduling.solver import plant_kernel as kernel
 from scheduling.solver.compiled import Compiled, Slot
 from scheduling.solver.decode import Decoder
 from scheduling.solver.dispatch import dispatch
 from scheduling.solver.generate import generate_plant
 from scheduling.solver.incumbent import Incumbent
-from scheduling.solver.plant_kernel import Plant, Sched
+from scheduling.solver.plantkernel import arrays as K
+from scheduling.solver.plantkernel import walk as kernel
+from scheduling.solver.plantkernel.arrays import Plant, Sched
+from scheduling.solver.plantkernel.decode import commit, decode, link
 from scheduling.solver.plantsearch import (
     Walker,
     plant_arrays,
@@ -38,8 +40,8 @@ def _start(c: Compiled, rule: str) -> list[Slot]:
 def _decoded(c: Compiled, slots: list[Slot]) -> tuple[Plant, Sched, int]:
     pl = plant_arrays(c, used_pieces(c, slots))
     sc = sched_arrays(c, c.sequences(slots))
-    assert kernel.link(sc)
-    return pl, sc, kernel.decode(pl, sc)
+    assert link(sc)
+    return pl, sc, decode(pl, sc)
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
@@ -79,8 +81,8 @@ def test_sequences_that_close_a_cycle_or_break_a_fixed_time_do_not_decode() -> N
         ([[b2, a1], [b1, a2]], -1),  # a1 is fixed at 0, but b2 must come first
     ):
         sc = sched_arrays(c, seqs)
-        assert kernel.link(sc)
-        assert kernel.decode(pl, sc) == value
+        assert link(sc)
+        assert decode(pl, sc) == value
 
 
 @pytest.mark.parametrize(("seed", "history"), [(5, False), (6, False), (5, True)])
@@ -99,7 +101,7 @@ def test_decoding_again_after_a_move_matches_a_whole_decode(seed: int, history: 
     assert kernel.begin(pl, sc, wk) >= 0
     kernel.seed_random(seed)
     rng = random.Random(seed)
-    rows = [kernel.S, kernel.T, kernel.E, kernel.CRIT, kernel.CO]
+    rows = [K.S, K.T, K.E, K.CRIT, K.CO]
     tried = 0
     for _ in range(400):
         found = kernel.candidates(pl, sc, wk, kernel._target(pl, sc, wk))
@@ -111,19 +113,19 @@ def test_decoding_again_after_a_move_matches_a_whole_decode(seed: int, history: 
         value, was, at = kernel.try_move(pl, sc, wk, o, m, i)
         if value >= 0:
             whole = Sched(*(a.copy() for a in sc))
-            assert kernel.decode(pl, whole) == value
+            assert decode(pl, whole) == value
             assert (whole.op[rows] == sc.op[rows]).all()
         if value >= 0 and rng.random() < 0.5:
-            kernel.commit(sc)
+            commit(sc)
         else:
             kernel.undo_move(sc, o, was, at, value >= 0)
             assert (sc.op[rows] == times).all()
-        assert not sc.op[kernel.DIRTY].any() and not sc.op[kernel.CHG].any()
+        assert not sc.op[K.DIRTY].any() and not sc.op[K.CHG].any()
         tried += 1
     assert tried > 300
     # what the moves kept adds up to the whole decode's components
     value = int(sum(pl.w[k] * sc.base[k] for k in range(5)))
-    assert kernel.decode(pl, Sched(*(a.copy() for a in sc))) == value
+    assert decode(pl, Sched(*(a.copy() for a in sc))) == value
 
 
 @pytest.mark.parametrize("near", [False, True])

@@ -14,19 +14,10 @@ from scheduling.solver.compiled import Compiled
 from scheduling.solver.dispatch import dispatch
 from scheduling.solver.generate import generate_fjsp, generate_jsp
 from scheduling.solver.jobshop import as_shop, slots_of
-from scheduling.solver.tabu import Shop, TabuResult, tabu_search, tenure
-from scheduling.solver.tabu_kernel import (
-    EST,
-    apply,
-    critical_blocks,
-    evaluate,
-    load,
-    new_graph,
-    reorderings,
-    seed_random,
-    sequences,
-    shifts,
-)
+from scheduling.solver.tabu import Shop, TabuResult, new_graph, tabu_search, tenure
+from scheduling.solver.tabukernel.graph import EST, evaluate, load, sequences
+from scheduling.solver.tabukernel.neighbourhood import apply, critical_blocks, reorderings, shifts
+from scheduling.solver.tabukernel.search import seed_random
 
 from .builders import MAKESPAN, job, machine, op
 
