@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from django.db import connection
@@ -78,10 +80,30 @@ def test_an_error_response_is_replayed_too(erp_client, plant, gear) -> None:
 
 
 @pytest.mark.django_db
+@contextmanager
+def still_running(row: IdempotencyKey) -> Iterator[None]:
+    """The claim's first request is still running: on PostgreSQL its session holds the lock."""
+    from django.db import connection, connections
+
+    from plant.integrations.idempotency import claim_lock_id
+
+    if connection.vendor != "postgresql":
+        yield
+        return
+    other = connections.create_connection("default")
+    with other.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(%s)", [claim_lock_id(row.owner, row.key)])
+    try:
+        yield
+    finally:
+        other.close()
+
+
 def test_a_key_still_in_flight_gets_409(erp_client, plant, gear) -> None:
     post(erp_client, plant, rows())
     IdempotencyKey.objects.update(state="in_flight", response_body=None)
-    response = post(erp_client, plant, rows())
+    with still_running(IdempotencyKey.objects.get()):
+        response = post(erp_client, plant, rows())
     assert response.status_code == 409
     assert response.json()["code"] == "idempotency_key_in_flight"
 
@@ -179,3 +201,35 @@ def test_the_hourly_purge_deletes_expired_keys_only(erp_client, plant, gear) -> 
     IdempotencyKey.objects.filter(key="old").update(expires_at=timezone.now())
     assert purge_idempotency_keys_task() == 1
     assert list(IdempotencyKey.objects.values_list("key", flat=True)) == ["new"]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_claim_whose_request_died_is_taken_over_at_once_not_after_ten_minutes() -> None:
+    """The claim's lock lives in the request's database session: a killed web process takes
+    it along, and the client's retry with the same key runs at once."""
+    import threading
+
+    from django.db import connection
+
+    from plant.errors import IdempotencyKeyInFlight
+    from plant.integrations.idempotency import claim_idempotency_key, finish_idempotency_key
+
+    claimed, die = threading.Event(), threading.Event()
+
+    def first_request() -> None:
+        claim_idempotency_key(owner="token:1", key="bulk-7", fingerprint="body")
+        claimed.set()
+        die.wait(10)
+        connection.close()  # the process is killed: its session ends, and the lock with it
+
+    first = threading.Thread(target=first_request)
+    first.start()
+    assert claimed.wait(10)
+    with pytest.raises(IdempotencyKeyInFlight):  # still running: 409
+        claim_idempotency_key(owner="token:1", key="bulk-7", fingerprint="body")
+    die.set()
+    first.join()
+    row, fresh = claim_idempotency_key(owner="token:1", key="bulk-7", fingerprint="body")
+    assert fresh
+    finish_idempotency_key(row=row, status=200, body={})
