@@ -41,11 +41,13 @@ def split_token(raw: str) -> str | None:
     return prefix
 
 
-def integration_user(*, username: str, plants: list[Plant]) -> Any:
+def integration_user(*, username: str, plants: list[Plant], issued_by: Any = None) -> Any:
     """The integration user with this name, created if new, a member of `plants`.
 
     An existing user must already be an integration user (ERP role, no password login), so
-    a token can never be issued in a person's name.
+    a token can never be issued in a person's name; and one the issuer manages: every plant
+    it belongs to is one of the issuer's, so a manager of plant B cannot take plant A's
+    integration user into B (`issued_by` None: the command line, run by an administrator).
     """
     user_model = get_user_model()
     group, _ = Group.objects.get_or_create(name=Role.ERP)
@@ -59,6 +61,14 @@ def integration_user(*, username: str, plants: list[Plant]) -> Any:
             f"'{username}' is a person's login, not an integration user.",
             detail={"username": ["Not an integration user."]},
         )
+    elif issued_by is not None and not issued_by.is_superuser:
+        theirs = set(PlantMembership.objects.filter(user=user).values_list("plant_id", flat=True))
+        mine = set(Plant.objects.for_user(issued_by).values_list("pk", flat=True))
+        if not theirs <= mine:
+            raise RuleViolation(
+                f"'{username}' is an integration user of a plant you do not manage.",
+                detail={"username": ["Another plant's integration user."]},
+            )
     for plant in plants:
         PlantMembership.objects.get_or_create(user=user, plant=plant)
     return user
@@ -89,7 +99,7 @@ def create_api_token(
     raw = f"{TOKEN_PREFIX}{prefix}_{secrets.token_urlsafe(32)}"
     # Not durable: the admin calls this inside its own change-form transaction.
     with transaction.atomic():
-        user = integration_user(username=username.strip(), plants=plants)
+        user = integration_user(username=username.strip(), plants=plants, issued_by=created_by)
         token = ApiToken.objects.create(
             name=name.strip() or username,
             user=user,

@@ -118,6 +118,36 @@ def test_a_token_is_never_issued_in_a_persons_name(plant, manager) -> None:
         issue_token(plant, username=manager.username)
 
 
+def test_a_manager_cannot_issue_a_token_for_another_plants_integration_user(
+    plant, other_plant, manager, outsider
+) -> None:
+    """The outsider manages the other plant only: plant A's integration user is not theirs,
+    and it gains no membership of the other plant."""
+    from plant.errors import RuleViolation
+    from plant.integrations.tokens import create_api_token
+
+    issue_token(plant, username="sap-a")
+    with pytest.raises(RuleViolation, match="plant you do not manage"):
+        create_api_token(
+            created_by=outsider,
+            username="sap-a",
+            name="taken",
+            plants=[other_plant],
+            scope="write",
+            expires_in_days=30,
+        )
+    assert not PlantMembership.objects.filter(user__username="sap-a", plant=other_plant).exists()
+    issued = create_api_token(
+        created_by=manager,
+        username="sap-a",
+        name="second",
+        plants=[plant],
+        scope="read",
+        expires_in_days=30,
+    )
+    assert issued.token.user.username == "sap-a"
+
+
 def test_every_master_data_write_is_audited_with_its_diff(erp_client, plant) -> None:
     from plant.models import ApiAuditEntry
 
