@@ -23,6 +23,7 @@ from plant.models import (
     ShiftPattern,
     WorkCentre,
 )
+from plant.models.routings import MAX_MINUTES, MAX_SEQUENCE
 from plant.services.routings import EligibleMachineSpec, OperationSpec
 
 
@@ -184,7 +185,9 @@ class BOMQuantityForm(forms.Form):
 class ChangeoverCellForm(PlantForm):
     from_family = forms.ModelChoiceField(ProductFamily.objects.all())
     to_family = forms.ModelChoiceField(ProductFamily.objects.all())
-    minutes = forms.IntegerField(required=False, help_text="Empty removes the entry.")
+    minutes = forms.IntegerField(
+        required=False, min_value=0, max_value=MAX_MINUTES, help_text="Empty removes the entry."
+    )
 
 
 # --- List filters -------------------------------------------------------------------------
@@ -229,15 +232,25 @@ MACHINE_KEY = re.compile(r"^op-(\d+)-m-(\d+)-machine$")
 
 
 class OperationRowForm(forms.Form):
-    sequence = forms.IntegerField(widget=forms.NumberInput(attrs={"class": "num"}))
+    sequence = forms.IntegerField(
+        min_value=1, max_value=MAX_SEQUENCE, widget=forms.NumberInput(attrs={"class": "num"})
+    )
     name = forms.CharField(max_length=120)
     work_centre = forms.TypedChoiceField(coerce=int)
     can_pause = forms.BooleanField(required=False, label="Can pause")
     min_wait_minutes = forms.IntegerField(
-        initial=0, label="Min wait", widget=forms.NumberInput(attrs={"class": "num"})
+        min_value=0,
+        max_value=MAX_MINUTES,
+        initial=0,
+        label="Min wait",
+        widget=forms.NumberInput(attrs={"class": "num"}),
     )
     max_wait_minutes = forms.IntegerField(
-        required=False, label="Max wait", widget=forms.NumberInput(attrs={"class": "num"})
+        min_value=0,
+        max_value=MAX_MINUTES,
+        required=False,
+        label="Max wait",
+        widget=forms.NumberInput(attrs={"class": "num"}),
     )
 
     def __init__(self, *args: Any, choices: list[tuple[Any, str]], **kwargs: Any) -> None:
@@ -248,7 +261,11 @@ class OperationRowForm(forms.Form):
 class MachineRowForm(forms.Form):
     machine = forms.TypedChoiceField(coerce=int)
     setup_minutes = forms.IntegerField(
-        initial=0, label="Setup min", widget=forms.NumberInput(attrs={"class": "num"})
+        min_value=0,
+        max_value=MAX_MINUTES,
+        initial=0,
+        label="Setup min",
+        widget=forms.NumberInput(attrs={"class": "num"}),
     )
     run_minutes_per_unit = forms.DecimalField(
         max_digits=10,

@@ -22,4 +22,5 @@ urlpatterns = [
     path("", include("plant.urls")),
 ]
 
+handler400 = "plant.api.errors.bad_request"
 handler404 = "plant.api.errors.not_found"

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.views.defaults import page_not_found
 from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import exceptions, serializers
@@ -13,7 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from plant.api.examples import ERROR_EXAMPLES
-from plant.errors import DomainError
+from plant.errors import DomainError, RuleViolation
 
 
 @extend_schema_serializer(component_name="Error", examples=ERROR_EXAMPLES)
@@ -59,6 +62,20 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         code, message, detail = "error", str(exc), None
     response.data = {"code": code, "message": message, "detail": detail}
     return response
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """handler400: a request Django refuses before any view (a body over
+    DATA_UPLOAD_MAX_MEMORY_SIZE, too many fields) answers in the API's error shape under
+    /api/, and with the site's own error page elsewhere."""
+    if isinstance(exception, RequestDataTooBig):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE / 1_000_000
+        message = f"The request body is larger than {limit:g} MB."
+    else:
+        message = "The request could not be read."
+    if request.path.startswith("/api/"):
+        return JsonResponse({"code": "invalid", "message": message, "detail": None}, status=400)
+    return render(request, "error.html", {"error": RuleViolation(message)}, status=400)
 
 
 def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:

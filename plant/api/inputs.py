@@ -26,6 +26,7 @@ from plant.models import (
     ShiftPattern,
     WorkCentre,
 )
+from plant.models.routings import MAX_MINUTES, MAX_SEQUENCE
 from plant.services.routings import EligibleMachineSpec, OperationSpec
 from plant.services.shift_patterns import ShiftSpec
 
@@ -153,7 +154,7 @@ class ChangeoverInput(PlantRecordInput):
     to_family = _ref("Product family code changed over to.")
     work_centre = _ref("Work centre code (give this or `machine`).", required=False)
     machine = _ref("Machine code (give this or `work_centre`).", required=False)
-    minutes = serializers.IntegerField(min_value=0)
+    minutes = serializers.IntegerField(min_value=0, max_value=MAX_MINUTES)
 
 
 @extend_schema_serializer(component_name="BOMLine")
@@ -167,18 +168,20 @@ class BOMLineInput(serializers.Serializer[Any]):
 @extend_schema_serializer(component_name="EligibleMachine")
 class EligibleMachineInput(serializers.Serializer[Any]):
     machine = serializers.CharField(help_text="Machine code in the routing's plant.")
-    setup_minutes = serializers.IntegerField(min_value=0, default=0)
+    setup_minutes = serializers.IntegerField(min_value=0, max_value=MAX_MINUTES, default=0)
     run_minutes_per_unit = serializers.DecimalField(max_digits=10, decimal_places=3)
 
 
 @extend_schema_serializer(component_name="Operation")
 class OperationInput(serializers.Serializer[Any]):
-    sequence = serializers.IntegerField(min_value=1)
+    sequence = serializers.IntegerField(min_value=1, max_value=MAX_SEQUENCE)
     name = serializers.CharField(max_length=120)
     work_centre = serializers.CharField(help_text="Work centre code in the routing's plant.")
     can_pause = serializers.BooleanField(default=False)
-    min_wait_minutes = serializers.IntegerField(min_value=0, default=0)
-    max_wait_minutes = serializers.IntegerField(min_value=0, allow_null=True, default=None)
+    min_wait_minutes = serializers.IntegerField(min_value=0, max_value=MAX_MINUTES, default=0)
+    max_wait_minutes = serializers.IntegerField(
+        min_value=0, max_value=MAX_MINUTES, allow_null=True, default=None
+    )
     machines = EligibleMachineInput(many=True)
 
 

@@ -10,6 +10,11 @@ from plant.models.base import PlantScopedQuerySet, Timestamped
 from plant.models.items import Item
 from plant.models.resources import Machine, WorkCentre
 
+# Bounds far beyond any real routing and below the database's integer range, checked by the
+# forms and the API (a sequence of 10^12 was a 500 "integer out of range").
+MAX_SEQUENCE = 999_999
+MAX_MINUTES = 366 * 24 * 60  # a year
+
 
 class RoutingQuerySet(PlantScopedQuerySet):
     plant_path = "item__plant"

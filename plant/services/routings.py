@@ -6,8 +6,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
+from django.db.models.deletion import ProtectedError, RestrictedError
 
-from plant.errors import RuleViolation
+from plant.errors import InUse, RuleViolation
 from plant.models import Item, Machine, Operation, OperationMachine, Routing, WorkCentre
 
 
@@ -91,7 +92,7 @@ def save_routing(*, item: Item, operations: list[OperationSpec], notes: str = ""
     routing, _ = Routing.objects.update_or_create(item=item, defaults={"notes": notes})
     existing = {op.sequence: op for op in routing.operations.all()}
     wanted = {spec.sequence for spec in operations}
-    Operation.objects.filter(pk__in=[o.pk for s, o in existing.items() if s not in wanted]).delete()
+    _remove_operations(item, [o for s, o in sorted(existing.items()) if s not in wanted])
     for spec in sorted(operations, key=lambda s: s.sequence):
         op = existing.get(spec.sequence) or Operation(routing=routing, sequence=spec.sequence)
         op.name = spec.name.strip()
@@ -111,3 +112,32 @@ def save_routing(*, item: Item, operations: list[OperationSpec], notes: str = ""
             for m in spec.machines
         )
     return routing
+
+
+def _remove_operations(item: Item, operations: list[Operation]) -> None:
+    """Delete the steps a new routing leaves out, unless schedules or the shop floor still
+    refer to them: then InUse names the steps and what uses them, and nothing is saved (an
+    ERP replacing routings would otherwise meet a 500)."""
+    if not operations:
+        return
+    try:
+        with transaction.atomic():
+            Operation.objects.filter(pk__in=[o.pk for o in operations]).delete()
+    except (ProtectedError, RestrictedError) as error:
+        used = (
+            error.protected_objects
+            if isinstance(error, ProtectedError)
+            else error.restricted_objects
+        )
+        users: dict[str, int] = {}
+        for obj in used:
+            name = str(obj._meta.verbose_name_plural)
+            users[name] = users.get(name, 0) + 1
+        steps = ", ".join(f"{o.sequence} {o.name}" for o in operations)
+        by = ", ".join(f"{count} {name}" for name, count in sorted(users.items()))
+        raise InUse(
+            f"{item.code}: step {steps} cannot be removed, it is still used by {by}. Keep its "
+            "sequence number (its name, machines and times may change), or finish or cancel "
+            "the orders that use it first.",
+            detail={"operations": [o.sequence for o in operations], "used_by": users},
+        ) from None

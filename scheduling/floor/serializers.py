@@ -14,7 +14,9 @@ class OperationEventIn(serializers.Serializer):
     )
     plant = serializers.CharField(help_text="Plant code.")
     order = serializers.CharField(help_text="The order's external reference.")
-    operation = serializers.IntegerField(help_text="Routing step number (e.g. 10).")
+    operation = serializers.IntegerField(
+        min_value=1, max_value=2**31 - 1, help_text="Routing step number (e.g. 10)."
+    )
     action = serializers.ChoiceField(choices=STEP_ACTIONS)
     machine = serializers.CharField(
         required=False, help_text="Machine code; needed to start, ignored afterwards."
@@ -53,7 +55,10 @@ class MachineEventIn(serializers.Serializer):
         required=False, help_text="When a machine marked down is expected back."
     )
     minutes = serializers.IntegerField(
-        required=False, min_value=1, help_text="Length of a downtime that is already over."
+        required=False,
+        min_value=1,
+        max_value=2**31 - 1,
+        help_text="Length of a downtime that is already over.",
     )
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
     operator = serializers.CharField(required=False, help_text="Badge number of the operator.")

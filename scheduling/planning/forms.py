@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from plant.models import Machine, Plant, WorkCentre
 from scheduling.orders.forms import LOCAL_DT
-from scheduling.planning.run_settings import RunSettings
+from scheduling.planning.run_settings import MAX_WEIGHT, RunSettings
 
 LEXICOGRAPHIC_PRESETS = {
     "tardiness-overtime-setup": ("weighted_tardiness", "overtime_cost", "setup_time"),
@@ -33,10 +33,16 @@ class RunForm(forms.Form):
         initial="weighted",
         widget=forms.RadioSelect,
     )
-    w_tardiness = forms.IntegerField(min_value=0, initial=10, label="Weighted tardiness")
-    w_overtime = forms.IntegerField(min_value=0, initial=1, label="Overtime cost")
-    w_setup = forms.IntegerField(min_value=0, initial=1, label="Changeover time")
-    w_makespan = forms.IntegerField(min_value=0, initial=0, label="Makespan")
+    w_tardiness = forms.IntegerField(
+        min_value=0, max_value=MAX_WEIGHT, initial=10, label="Weighted tardiness"
+    )
+    w_overtime = forms.IntegerField(
+        min_value=0, max_value=MAX_WEIGHT, initial=1, label="Overtime cost"
+    )
+    w_setup = forms.IntegerField(
+        min_value=0, max_value=MAX_WEIGHT, initial=1, label="Changeover time"
+    )
+    w_makespan = forms.IntegerField(min_value=0, max_value=MAX_WEIGHT, initial=0, label="Makespan")
     order = forms.ChoiceField(
         label="Order of importance",
         choices=[

@@ -13,6 +13,7 @@ from plant.errors import RuleViolation
 from scheduling.solver import COMPONENTS, Objective
 
 PRIORITY_WEIGHT = {1: 1, 2: 2, 3: 4, 4: 8}
+MAX_WEIGHT = 10_000
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,12 @@ class RunSettings:
                 "Weights must be zero or more, and at least one above zero.",
                 detail={"weights": ["Invalid."]},
             )
+        if any(v > MAX_WEIGHT for v in weights.values()):
+            raise RuleViolation(
+                f"Weights may be at most {MAX_WEIGHT:,}: the objective is a sum of whole "
+                "numbers the solver must hold.",
+                detail={"weights": ["Too large."]},
+            )
         order = tuple(raw.get("order") or base.order)
         if mode == "lexicographic" and (
             not order or set(order) - set(COMPONENTS) or len(set(order)) != len(order)
@@ -95,8 +102,13 @@ class RunSettings:
             time_limit = int(raw.get("time_limit_s", base.time_limit_s))
             workers = int(raw.get("workers", base.workers))
             seed = int(raw.get("seed", base.seed))
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             raise RuleViolation("Time limit, workers and seed must be whole numbers.") from None
+        if not 0 <= seed < 2**31:
+            raise RuleViolation(
+                "The seed must be a whole number from 0 to 2,147,483,647.",
+                detail={"seed": [str(seed)]},
+            )
         if not 1 <= time_limit <= cls.max_time_limit_s():
             raise RuleViolation(
                 f"The time limit must be between 1 and {cls.max_time_limit_s()} seconds.",

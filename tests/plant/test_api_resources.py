@@ -274,3 +274,49 @@ def test_a_shift_pattern_is_written_whole_with_its_shifts(manager_client, plant)
     )
     assert refused.status_code == 422
     assert ShiftPattern.objects.get().name == "Night"
+
+
+def test_replacing_a_routing_without_a_step_the_floor_uses_is_a_409_saying_what_uses_it(
+    manager_client, plant
+) -> None:
+    from scheduling.models import OperationExecution
+    from tests.factories.scheduling import OrderFactory
+    from tests.snapshots import unchanged
+
+    mill = MachineFactory(work_centre=WorkCentreFactory(plant=plant, code="MILL"), code="MIL-01")
+    item = ItemFactory(plant=plant, code="SHAFT")
+    body = post(manager_client, "/api/v1/routings/", routing_payload("SHAFT", "MIL-01")).json()
+    deburr = Routing.objects.get(item=item).operations.get(sequence=20)
+    OperationExecution.objects.create(
+        plant=plant,
+        order=OrderFactory(plant=plant, item=item),
+        operation=deburr,
+        machine=mill,
+        status="running",
+        actual_start=timezone.now(),
+    )
+    payload = routing_payload("SHAFT", "MIL-01")
+    payload["operations"] = payload["operations"][:1]
+    with unchanged():
+        replaced = manager_client.put(
+            f"/api/v1/routings/{body['id']}/", payload, content_type="application/json"
+        )
+    assert replaced.status_code == 409 and replaced.json()["code"] == "in_use"
+    assert "step 20 Deburr cannot be removed" in replaced.json()["message"]
+    assert replaced.json()["detail"]["operations"] == [20]
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("sequence", 10**12), ("min_wait_minutes", 10**12), ("setup_minutes", 10**12)],
+)
+def test_integers_beyond_any_real_routing_are_a_400_not_a_500(
+    manager_client, plant, field: str, value: int
+) -> None:
+    MachineFactory(work_centre=WorkCentreFactory(plant=plant, code="MILL"), code="MIL-01")
+    ItemFactory(plant=plant, code="SHAFT")
+    payload = routing_payload("SHAFT", "MIL-01")
+    step = payload["operations"][1]
+    (step["machines"][0] if field == "setup_minutes" else step)[field] = value
+    response = post(manager_client, "/api/v1/routings/", payload)
+    assert response.status_code == 400 and response.json()["code"] == "invalid"

@@ -48,3 +48,24 @@ def test_a_put_by_code_with_a_body_that_is_not_an_object_is_refused(
     url = f"/api/v1/work-centres/by-code/WC-1/?plant={plant.code}"
     response = erp_client.put(url, body, "application/json")
     assert response.status_code == 400 and response.json()["code"] == "invalid"
+
+
+@pytest.mark.parametrize("cursor", ["cD1bJ2FiYyc%3D", "cD0yMDI1LXh4"])  # p=['abc', p=2025-xx
+def test_a_forged_cursor_is_a_400(erp_client, plant, cursor: str) -> None:
+    for url in ("/api/v1/work-centres/?", "/api/v1/runs/?", "/api/v1/completions/?plant=P1&"):
+        response = erp_client.get(f"{url}cursor={cursor}")
+        assert response.status_code == 400, (url, response.content)
+        assert response.json()["code"] == "invalid"
+
+
+def test_a_body_over_the_upload_limit_is_a_400_in_the_error_shape(erp_client, settings) -> None:
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    erp_client.raise_request_exception = False
+    body = '{"code": "WC", "name": "' + "x" * 5000 + '"}'
+    response = erp_client.post("/api/v1/work-centres/", body, "application/json")
+    assert response.status_code == 400, response.content
+    assert response.json() == {
+        "code": "invalid",
+        "message": "The request body is larger than 0.001 MB.",
+        "detail": None,
+    }
