@@ -186,7 +186,7 @@ class ChangeoverCellForm(PlantForm):
     from_family = forms.ModelChoiceField(ProductFamily.objects.all())
     to_family = forms.ModelChoiceField(ProductFamily.objects.all())
     minutes = forms.IntegerField(
-        required=False, min_value=0, max_value=MAX_MINUTES, help_text="Empty removes the entry."
+        required=False, max_value=MAX_MINUTES, help_text="Empty removes the entry."
     )
 
 
@@ -232,21 +232,20 @@ MACHINE_KEY = re.compile(r"^op-(\d+)-m-(\d+)-machine$")
 
 
 class OperationRowForm(forms.Form):
+    # Upper bounds only: below zero the routing service names the rule in its own words.
     sequence = forms.IntegerField(
-        min_value=1, max_value=MAX_SEQUENCE, widget=forms.NumberInput(attrs={"class": "num"})
+        max_value=MAX_SEQUENCE, widget=forms.NumberInput(attrs={"class": "num"})
     )
     name = forms.CharField(max_length=120)
     work_centre = forms.TypedChoiceField(coerce=int)
     can_pause = forms.BooleanField(required=False, label="Can pause")
     min_wait_minutes = forms.IntegerField(
-        min_value=0,
         max_value=MAX_MINUTES,
         initial=0,
         label="Min wait",
         widget=forms.NumberInput(attrs={"class": "num"}),
     )
     max_wait_minutes = forms.IntegerField(
-        min_value=0,
         max_value=MAX_MINUTES,
         required=False,
         label="Max wait",
@@ -261,7 +260,6 @@ class OperationRowForm(forms.Form):
 class MachineRowForm(forms.Form):
     machine = forms.TypedChoiceField(coerce=int)
     setup_minutes = forms.IntegerField(
-        min_value=0,
         max_value=MAX_MINUTES,
         initial=0,
         label="Setup min",
