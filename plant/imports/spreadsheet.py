@@ -6,14 +6,16 @@ touch the database; `plant.imports.services` turns the rows into a plan.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
-from collections.abc import Callable
+import io
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import PurePath
 from typing import Any
 
-import tablib
+import openpyxl
 from django.db import models
 
 from plant.errors import RuleViolation
@@ -28,6 +30,8 @@ ALIASES = {
     "run_minutes": "run_minutes_per_unit",
 }
 MAX_ROWS = 20_000
+MAX_COLUMNS = 100
+MAX_CELL = 2_000
 
 
 class RowError(Exception):
@@ -61,30 +65,69 @@ def header_key(name: Any) -> str:
 
 
 def read_rows(content: bytes, filename: str) -> tuple[list[str], list[Row]]:
-    """The normalised headers and the non-empty data rows. Raises RuleViolation."""
+    """The normalised headers and the non-empty data rows. Raises RuleViolation.
+
+    Read as a stream and bounded while reading, not after: at most MAX_ROWS rows, MAX_COLUMNS
+    columns and MAX_CELL characters a cell, no NUL character (PostgreSQL cannot store one).
+    A 348 KB spreadsheet of a million rows, or of one 20 MB cell, is refused in moments
+    instead of taking a minute and 600 MB to preview.
+    """
     suffix = PurePath(filename).suffix.lower()
     try:
         if suffix == ".csv":
-            dataset = tablib.Dataset().load(content.decode("utf-8-sig"), format="csv")
+            lines = _csv_lines(content)
         elif suffix == ".xlsx":
-            dataset = tablib.Dataset().load(content, format="xlsx")
+            lines = _xlsx_lines(content)
         else:
             raise RuleViolation("Upload a .csv or .xlsx file.")
+        header_line = next(lines, None)
+        headers = [header_key(h) for h in (header_line or [])][:MAX_COLUMNS]
+        rows = []
+        for index, values in enumerate(lines, start=2):
+            cells = {
+                h: _bounded(cell_text(v), index, h)
+                for h, v in zip(headers, values, strict=False)
+                if h
+            }
+            if any(cells.values()):
+                rows.append(Row(number=index, cells=cells))
+                if len(rows) > MAX_ROWS:
+                    raise RuleViolation(
+                        f"The file has more than {MAX_ROWS} rows; import at most "
+                        f"{MAX_ROWS} at once."
+                    )
     except UnicodeDecodeError:
         raise RuleViolation("The CSV file is not UTF-8 text.") from None
     except RuleViolation:
         raise
-    except Exception as error:  # tablib/openpyxl raise many types for a corrupt file
+    except Exception as error:  # csv/openpyxl raise many types for a corrupt file
         raise RuleViolation(f"The file could not be read: {error}") from None
-    headers = [header_key(h) for h in dataset.headers or []]
-    rows = []
-    for index, values in enumerate(dataset, start=2):
-        cells = {h: cell_text(v) for h, v in zip(headers, values, strict=False) if h}
-        if any(cells.values()):
-            rows.append(Row(number=index, cells=cells))
-    if len(rows) > MAX_ROWS:
-        raise RuleViolation(f"The file has {len(rows)} rows; import at most {MAX_ROWS} at once.")
     return headers, rows
+
+
+def _bounded(text: str, row: int, column: str) -> str:
+    if len(text) > MAX_CELL:
+        raise RuleViolation(f"Row {row}, {column}: more than {MAX_CELL} characters in one cell.")
+    if "\x00" in text:
+        raise RuleViolation(f"Row {row}, {column}: the cell contains a NUL character.")
+    return text
+
+
+def _csv_lines(content: bytes) -> Iterator[list[str]]:
+    text = content.decode("utf-8-sig")
+    csv.field_size_limit(MAX_CELL + 1)
+    for line in csv.reader(io.StringIO(text)):
+        yield line[:MAX_COLUMNS]
+
+
+def _xlsx_lines(content: bytes) -> Iterator[list[Any]]:
+    workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    try:
+        sheet = workbook.worksheets[0]
+        for values in sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True):
+            yield list(values)
+    finally:
+        workbook.close()
 
 
 def parse_choice(value: str, choices: type[models.TextChoices], what: str, default: str) -> str:

@@ -180,3 +180,41 @@ def test_an_item_row_breaking_a_model_rule_is_reported(shop) -> None:
     preview = preview_import(plant=shop, kind="items", content=content, filename="i.csv")
     assert preview.errors[0].startswith("row 2: code: Use letters, digits")
     assert preview.errors[1] == "row 3: kind 'sold' is not one of made, bought."
+
+
+def bomb(rows: int, cell: str = "x") -> bytes:
+    """A small .xlsx that unpacks to a great deal: many rows, or one huge cell."""
+    import io
+
+    import openpyxl
+
+    workbook = openpyxl.Workbook(write_only=True)
+    sheet = workbook.create_sheet()
+    sheet.append(["code", "name"])
+    for n in range(rows):
+        sheet.append([f"I-{n}", cell])
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def test_a_spreadsheet_bomb_is_refused_while_it_is_read(shop) -> None:
+    """Too many rows, or one cell of megabytes: refused in moments, not parsed whole."""
+    import time
+
+    many, huge = bomb(25_000), bomb(1, cell="x" * 3_000_000)
+    assert len(many) < 400_000 and len(huge) < 100_000
+    for content, message in ((many, "more than 20000 rows"), (huge, "more than 2000 characters")):
+        started = time.monotonic()
+        preview = preview_import(plant=shop, kind="items", content=content, filename="b.xlsx")
+        assert message in preview.file_errors[0]
+        assert time.monotonic() - started < 10
+
+
+def test_a_nul_character_in_a_cell_is_a_file_error_not_a_failure_on_confirm(shop) -> None:
+    content = csv("code,name\nNEW-1,Bad\x00name\n")
+    preview = preview_import(plant=shop, kind="items", content=content, filename="i.csv")
+    assert preview.has_errors and "NUL character" in preview.file_errors[0]
+    with pytest.raises(RuleViolation):
+        apply_import(plant=shop, kind="items", content=content, filename="i.csv")
+    assert not Item.objects.filter(code="NEW-1").exists()
