@@ -3,6 +3,7 @@
 Every variable read here is listed in README.md and `.env.example`.
 """
 
+import datetime as dt
 import os
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -58,6 +59,7 @@ INSTALLED_APPS = [
     "staffing",
     "scheduling",
     "quality",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -73,6 +75,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "plant.middleware.PlantTimezoneMiddleware",
     "plant.middleware.DomainErrorMiddleware",
+    # Last, so that it sees the outcome of a login and answers a locked-out one.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "plant.root_urls"
@@ -117,6 +121,21 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# django-axes first: it refuses a locked-out login before the password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# This many wrong passwords in a row lock out that username from that address (on the login
+# page and the admin's) for LOGIN_LOCKOUT_S seconds, the right password included. django-axes
+# keeps the count in the database; `manage.py axes_reset_username NAME` lifts a lockout.
+LOGIN_MAX_ATTEMPTS = int(os.environ.get("LOGIN_MAX_ATTEMPTS", "5"))
+LOGIN_LOCKOUT_S = int(os.environ.get("LOGIN_LOCKOUT_S", "900"))
+AXES_FAILURE_LIMIT = LOGIN_MAX_ATTEMPTS
+AXES_COOLOFF_TIME = dt.timedelta(seconds=LOGIN_LOCKOUT_S)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "plant.views.login_locked_out"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "plant:home"
 LOGOUT_REDIRECT_URL = "login"
