@@ -136,6 +136,12 @@ AXES_COOLOFF_TIME = dt.timedelta(seconds=LOGIN_LOCKOUT_S)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "plant.views.login_locked_out"
+# A login lasts SESSION_COOKIE_AGE_S (12 h, a shift and its overtime) after its session last
+# changed (the login itself, a plant switch, an operator's tap on a tablet), not Django's two
+# weeks: a tablet left logged in overnight asks for a login again. Ending sessions when the
+# browser closes would not help: a tablet's browser is never closed, and browsers that
+# restore their tabs keep such cookies anyway.
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE_S", str(12 * 3600)))
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "plant:home"
 LOGOUT_REDIRECT_URL = "login"
@@ -230,6 +236,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Production scheduling and plant coordination. Version 1.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and its docs are for logged-in users and API tokens, not the public.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

@@ -1,4 +1,5 @@
-"""The OpenAPI schema is valid and warning-free; its docs are served without a CDN."""
+"""The OpenAPI schema is valid and warning-free, for logged-in users and tokens only; its docs are
+served without a CDN."""
 
 from __future__ import annotations
 
@@ -70,3 +71,15 @@ def test_every_operation_shows_an_example_of_what_it_takes_or_returns(client, ma
                 continue
             missing.append(f"{method.upper()} {path}")
     assert missing == []
+
+
+def test_the_schema_and_its_docs_are_not_public(client) -> None:
+    assert client.get("/api/schema/").status_code == 401
+    for url in ("/api/docs/", "/api/redoc/"):
+        response = client.get(url)
+        assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+
+def test_an_api_token_reads_the_schema(erp_client) -> None:
+    response = erp_client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    assert response.status_code == 200 and "/api/v1/orders/" in response.json()["paths"]

@@ -1,5 +1,6 @@
 """Logins: wrong passwords lock a username out from that address for a while (django-axes),
-on the login page and the admin's; an administrator's command lifts it sooner."""
+on the login page and the admin's; an administrator's command lifts it sooner. A login lasts
+12 hours, not Django's two weeks."""
 
 from __future__ import annotations
 
@@ -85,3 +86,12 @@ def test_an_administrator_lifts_a_lockout_with_a_command(client, manager) -> Non
     assert log_in(client, "manager", PASSWORD).status_code == 429
     call_command("axes_reset_username", "manager", verbosity=0)
     assert logged_in(log_in(client, "manager", PASSWORD))
+
+
+def test_a_login_lasts_twelve_hours_not_two_weeks(client, manager) -> None:
+    response = log_in(client, "manager", PASSWORD)
+    assert response.cookies[settings.SESSION_COOKIE_NAME]["max-age"] == 12 * 3600
+    assert client.get("/").status_code == 200
+    with time_machine.travel(timezone.now() + dt.timedelta(hours=12, minutes=1)):
+        response = client.get("/")
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
