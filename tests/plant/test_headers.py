@@ -1,0 +1,50 @@
+"""What the browser is told about each response: a logged-in user's pages, fragments and JSON
+are never stored (a shared tablet's back button, a proxy)."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from tests.factories.floor import build_floor, publish_plan
+
+pytestmark = pytest.mark.django_db
+
+
+def stored(response) -> bool:
+    return "no-store" not in response.get("Cache-Control", "")
+
+
+def test_nothing_a_logged_in_user_is_sent_is_stored(manager_client, plant) -> None:
+    run = publish_plan(build_floor(plant))
+    responses = {
+        "page": manager_client.get("/"),
+        "htmx fragment": manager_client.get("/machines/?q=MIL", HTTP_HX_REQUEST="true"),
+        "alerts fragment": manager_client.get(reverse("scheduling:floor-alerts")),
+        "gantt json": manager_client.get(reverse("scheduling:run-gantt", args=[run.pk])),
+        "actuals json": manager_client.get(reverse("scheduling:run-actuals", args=[run.pk])),
+        "api": manager_client.get("/api/v1/machines/"),
+        "not found": manager_client.get("/machines/999999/"),
+        "redirect": manager_client.get("/schedules/compare/"),
+    }
+    assert {name: r.status_code for name, r in responses.items()} == {
+        "page": 200,
+        "htmx fragment": 200,
+        "alerts fragment": 200,
+        "gantt json": 200,
+        "actuals json": 200,
+        "api": 200,
+        "not found": 404,
+        "redirect": 302,
+    }
+    assert [name for name, r in responses.items() if stored(r)] == []
+
+
+def test_the_api_answers_a_token_with_no_store_too(erp_client) -> None:
+    response = erp_client.get("/api/v1/machines/")
+    assert response.status_code == 200 and not stored(response)
+
+
+def test_static_files_may_be_cached_whoever_asks(manager_client) -> None:
+    static = manager_client.get("/static/css/takt.css")
+    assert static.status_code == 200 and stored(static)
