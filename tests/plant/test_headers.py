@@ -1,14 +1,21 @@
 """What the browser is told about each response: a logged-in user's pages, fragments and JSON
-are never stored (a shared tablet's back button, a proxy)."""
+are never stored (a shared tablet's back button, a proxy), and no template has an inline
+script or handler (a Content-Security-Policy refuses them)."""
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from tests.factories.floor import build_floor, publish_plan
 
 pytestmark = pytest.mark.django_db
+
+TEMPLATES = Path(settings.BASE_DIR) / "templates"
 
 
 def stored(response) -> bool:
@@ -48,3 +55,19 @@ def test_the_api_answers_a_token_with_no_store_too(erp_client) -> None:
 def test_static_files_may_be_cached_whoever_asks(manager_client) -> None:
     static = manager_client.get("/static/css/takt.css")
     assert static.status_code == 200 and stored(static)
+
+
+def test_no_template_has_an_inline_script_handler_or_javascript_link() -> None:
+    """The Content-Security-Policy refuses them: each would be a dead button or chart."""
+    patterns = {
+        "inline script": re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.IGNORECASE),
+        "event handler": re.compile(r"\son[a-z]+\s*=", re.IGNORECASE),
+        "javascript: link": re.compile(r"javascript:", re.IGNORECASE),
+    }
+    found = [
+        f"{path.relative_to(TEMPLATES)}: {kind}"
+        for path in sorted(TEMPLATES.rglob("*.html"))
+        for kind, pattern in patterns.items()
+        if pattern.search(path.read_text())
+    ]
+    assert found == []
