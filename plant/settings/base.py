@@ -9,6 +9,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("TAKT_VAR_DIR", BASE_DIR / "var"))
@@ -60,10 +61,12 @@ INSTALLED_APPS = [
     "scheduling",
     "quality",
     "axes",
+    "csp",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "plant.middleware.NulCharacterMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -79,6 +82,24 @@ MIDDLEWARE = [
     # Last, so that it sees the outcome of a login and answers a locked-out one.
     "axes.middleware.AxesMiddleware",
 ]
+
+# Content-Security-Policy on every response. Pages carry no inline script and no inline event
+# handler (behaviours are static/js/*.js reading data attributes), so scripts come from this
+# site only; an inline script would need the request's nonce (`{{ request.csp_nonce }}`).
+# Styles may be inline: style="" attributes, and the indicator style htmx adds. The API docs
+# allow a little more, on their own pages only (plant/root_urls.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 ROOT_URLCONF = "plant.root_urls"
 WSGI_APPLICATION = "plant.wsgi.application"

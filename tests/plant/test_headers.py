@@ -1,6 +1,6 @@
 """What the browser is told about each response: a logged-in user's pages, fragments and JSON
-are never stored (a shared tablet's back button, a proxy), and no template has an inline
-script or handler (a Content-Security-Policy refuses them)."""
+are never stored (a shared tablet's back button, a proxy), and every page runs under a
+Content-Security-Policy that allows no inline script."""
 
 from __future__ import annotations
 
@@ -55,6 +55,21 @@ def test_the_api_answers_a_token_with_no_store_too(erp_client) -> None:
 def test_static_files_may_be_cached_whoever_asks(manager_client) -> None:
     static = manager_client.get("/static/css/takt.css")
     assert static.status_code == 200 and stored(static)
+
+
+def test_pages_allow_scripts_from_this_site_only_and_no_framing(manager_client) -> None:
+    policy = manager_client.get("/")["Content-Security-Policy"]
+    directives = {
+        name: values
+        for name, *values in (part.split() for part in policy.split(";") if part.strip())
+    }
+    assert directives["default-src"] == ["'self'"]
+    assert "'self'" in directives["script-src"]
+    assert not {"'unsafe-inline'", "'unsafe-eval'", "*", "data:"} & set(directives["script-src"])
+    assert directives["object-src"] == ["'none'"]
+    assert directives["frame-ancestors"] == ["'none'"]
+    assert directives["base-uri"] == ["'self'"]
+    assert directives["form-action"] == ["'self'"]
 
 
 def test_no_template_has_an_inline_script_handler_or_javascript_link() -> None:
