@@ -1,5 +1,5 @@
-"""Request-wide concerns: the plant's time zone, domain errors that escape a page, and NUL
-characters refused before anything reads them."""
+"""Request-wide concerns: the plant's time zone, domain errors that escape a page, NUL
+characters refused before anything reads them, and no caching of what a logged-in user sees."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import render
+from django.utils.cache import patch_cache_control
 
 from plant.errors import DomainError, NotFound, RuleViolation
 
@@ -33,6 +34,25 @@ class PlantTimezoneMiddleware:
         finally:
             # The thread serves other requests and tasks next: none may inherit this zone.
             timezone.deactivate()
+
+
+class NoStoreMiddleware:
+    """Nothing answered to a logged-in user is stored by a browser or a proxy (pages, htmx
+    fragments, the JSON the pages fetch, the API): a shared tablet's back button or a proxy
+    must never show one user's data to the next. Static files never get here (whitenoise
+    answers them earlier in MIDDLEWARE)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        # Read after the view: a login has just made the user known, and the API's token
+        # authentication sets request.user inside the view.
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            patch_cache_control(response, no_store=True)
+        return response
 
 
 class DomainErrorMiddleware:

@@ -1,7 +1,12 @@
-"""Plant pages: home and the plant switcher. Master-data pages live in plant/views_*.py."""
+"""Plant pages: home, the plant switcher and the locked-out login. Master-data pages live in
+plant/views_*.py."""
 
 from __future__ import annotations
 
+import math
+from typing import Any
+
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -29,3 +34,16 @@ def switch_plant(request: HttpRequest) -> HttpResponse:
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     )
     return redirect(target if target and here else "plant:home")
+
+
+def login_locked_out(
+    request: HttpRequest, original_response: HttpResponse | None = None, credentials: Any = None
+) -> HttpResponse:
+    """django-axes's answer to a login it refused (`AXES_LOCKOUT_CALLABLE`), on the login page
+    or the admin's: what happened and for how long, in the site's look."""
+    context = {
+        "attempts": settings.LOGIN_MAX_ATTEMPTS,
+        "minutes": math.ceil(settings.LOGIN_LOCKOUT_S / 60),
+        "login_url": request.path,
+    }
+    return render(request, "registration/locked_out.html", context, status=429)

@@ -3,11 +3,13 @@
 Every variable read here is listed in README.md and `.env.example`.
 """
 
+import datetime as dt
 import os
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("TAKT_VAR_DIR", BASE_DIR / "var"))
@@ -58,22 +60,46 @@ INSTALLED_APPS = [
     "staffing",
     "scheduling",
     "quality",
+    "axes",
+    "csp",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "plant.middleware.NulCharacterMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "plant.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "plant.middleware.PlantTimezoneMiddleware",
     "plant.middleware.DomainErrorMiddleware",
+    # Last, so that it sees the outcome of a login and answers a locked-out one.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Content-Security-Policy on every response. Pages carry no inline script and no inline event
+# handler (behaviours are static/js/*.js reading data attributes), so scripts come from this
+# site only; an inline script would need the request's nonce (`{{ request.csp_nonce }}`).
+# Styles may be inline: style="" attributes, and the indicator style htmx adds. The API docs
+# allow a little more, on their own pages only (plant/root_urls.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 ROOT_URLCONF = "plant.root_urls"
 WSGI_APPLICATION = "plant.wsgi.application"
@@ -117,6 +143,27 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# django-axes first: it refuses a locked-out login before the password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# This many wrong passwords in a row lock out that username from that address (on the login
+# page and the admin's) for LOGIN_LOCKOUT_S seconds, the right password included. django-axes
+# keeps the count in the database; `manage.py axes_reset_username NAME` lifts a lockout.
+LOGIN_MAX_ATTEMPTS = int(os.environ.get("LOGIN_MAX_ATTEMPTS", "5"))
+LOGIN_LOCKOUT_S = int(os.environ.get("LOGIN_LOCKOUT_S", "900"))
+AXES_FAILURE_LIMIT = LOGIN_MAX_ATTEMPTS
+AXES_COOLOFF_TIME = dt.timedelta(seconds=LOGIN_LOCKOUT_S)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "plant.views.login_locked_out"
+# A login lasts SESSION_COOKIE_AGE_S (12 h, a shift and its overtime) after its session last
+# changed (the login itself, a plant switch, an operator's tap on a tablet), not Django's two
+# weeks: a tablet left logged in overnight asks for a login again. Ending sessions when the
+# browser closes would not help: a tablet's browser is never closed, and browsers that
+# restore their tabs keep such cookies anyway.
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE_S", str(12 * 3600)))
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "plant:home"
 LOGOUT_REDIRECT_URL = "login"
@@ -214,6 +261,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Production scheduling and plant coordination. Version 1.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and its docs are for logged-in users and API tokens, not the public.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

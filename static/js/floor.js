@@ -26,10 +26,6 @@
       }
       return;
     }
-    if (event.target.closest("[data-close]")) {
-      dialogOf(event.target).close();
-      return;
-    }
     var key = event.target.closest(".numpad-key");
     if (key) {
       var input = targetInput(dialogOf(key) || document.body);
@@ -74,6 +70,16 @@
     say("Connection lost, sending again (" + tries + " of " + RETRIES + ")…", true);
     setTimeout(function () { if (form.isConnected) htmx.trigger(form, "submit"); }, 1000 * tries);
   }
+
+  // The machine view refreshes itself (hx-trigger "every 30s"), but not while a dialog is open:
+  // a count typed half-way must not vanish. (A trigger filter would need eval, which the
+  // Content-Security-Policy refuses.) Dialogs close with data-close (static/js/behaviours.js).
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var elt = event.detail.elt;
+    if (elt.hasAttribute("data-refresh-unless-dialog") && document.querySelector("dialog[open]")) {
+      event.preventDefault();
+    }
+  });
 
   document.addEventListener("htmx:sendError", retry);
   document.addEventListener("htmx:timeout", retry);

@@ -1,7 +1,8 @@
 """The Gantt and convergence partials in headless Chromium, on a small synthetic schedule.
 
-The partials are rendered by Django's template engine and served, with the real static files,
-from a throwaway http.server (no database needed). Screenshots go to $TAKT_SCREENSHOTS (else
+The partials are rendered by Django's template engine and served, with the real static files
+and static/js/charts.js that mounts them (base.html loads it on every page), from a throwaway
+http.server (no database needed). Screenshots go to $TAKT_SCREENSHOTS (else
 pytest's tmp_path) so a person can look at them.
 """
 
@@ -82,7 +83,8 @@ def site(tmp_path: Path) -> Iterator[str]:
     )
     page = (
         '<!doctype html><html lang="en"><head><meta charset="utf-8">'
-        '<link rel="stylesheet" href="static/css/takt.css"></head>'
+        '<link rel="stylesheet" href="static/css/takt.css">'
+        '<script src="static/js/charts.js" defer></script></head>'
         f'<body><main class="page">{body}</main></body></html>'
     )
     (root / "index.html").write_text(page, encoding="utf-8")
@@ -200,7 +202,8 @@ def drag_site(tmp_path: Path) -> Iterator[str]:
     )
     page = (
         '<!doctype html><html lang="en"><head><meta charset="utf-8">'
-        '<link rel="stylesheet" href="static/css/takt.css"></head>'
+        '<link rel="stylesheet" href="static/css/takt.css">'
+        '<script src="static/js/charts.js" defer></script></head>'
         f'<body><main class="page">{body}</main></body></html>'
     )
     (root / "index.html").write_text(page, encoding="utf-8")

@@ -56,9 +56,10 @@ def test_a_manager_plans_compares_and_publishes(
         box.check()
     page.click("text=Compare ticked runs")
     page.wait_for_selector("text=On-time orders (%)")
-    # Each chart draws when its data arrives: wait for both, not for the first one.
+    # Each chart draws when its data arrives: wait for both, not for the first one. (Predicates
+    # are functions: the page's CSP refuses Playwright's eval of a bare expression.)
     page.wait_for_function(
-        "document.querySelectorAll('.takt-gantt-chart canvas').length >= 2", timeout=20_000
+        "() => document.querySelectorAll('.takt-gantt-chart canvas').length >= 2", timeout=20_000
     )
     page.screenshot(path=str(screenshots / "planning-compare.png"), full_page=True)
 
@@ -112,7 +113,7 @@ def test_a_manager_drags_an_operation_to_another_machine_and_the_resolve_keeps_t
     log_in(page, live_server)
     plan(page, live_server, "Before the pin")
     page.wait_for_selector("text=orders on time", timeout=90_000)
-    page.wait_for_function("document.getElementById('gantt-main').taktGantt", timeout=20_000)
+    page.wait_for_function("() => document.getElementById('gantt-main').taktGantt", timeout=20_000)
     base = ScheduleRun.objects.get(name="Before the pin")
 
     page.evaluate("document.getElementById('gantt-main').scrollIntoView({block: 'center'})")
@@ -135,7 +136,7 @@ def test_a_manager_drags_an_operation_to_another_machine_and_the_resolve_keeps_t
 
     page.wait_for_url(lambda url: f"/schedules/{base.pk}/" not in url)
     page.wait_for_selector("text=orders on time", timeout=90_000)
-    page.wait_for_function("document.getElementById('gantt-main').taktGantt", timeout=20_000)
+    page.wait_for_function("() => document.getElementById('gantt-main').taktGantt", timeout=20_000)
     page.screenshot(path=str(screenshots / "pin-resolved.png"), full_page=True)
     resolved = ScheduleRun.objects.exclude(pk=base.pk).get()
     assert resolved.status == ScheduleRun.Status.SUCCEEDED and resolved.base_run == base

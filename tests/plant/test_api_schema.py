@@ -1,4 +1,5 @@
-"""The OpenAPI schema is valid and warning-free; its docs are served without a CDN."""
+"""The OpenAPI schema is valid and warning-free, for logged-in users and tokens only; its docs are
+served without a CDN and without an inline script."""
 
 from __future__ import annotations
 
@@ -70,3 +71,26 @@ def test_every_operation_shows_an_example_of_what_it_takes_or_returns(client, ma
                 continue
             missing.append(f"{method.upper()} {path}")
     assert missing == []
+
+
+def test_the_schema_and_its_docs_are_not_public(client) -> None:
+    assert client.get("/api/schema/").status_code == 401
+    for url in ("/api/docs/", "/api/redoc/"):
+        response = client.get(url)
+        assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+
+def test_an_api_token_reads_the_schema(erp_client) -> None:
+    response = erp_client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    assert response.status_code == 200 and "/api/v1/orders/" in response.json()["paths"]
+
+
+def test_swagger_ui_starts_from_a_script_file_not_an_inline_script(client, manager) -> None:
+    client.force_login(manager)
+    page = client.get("/api/docs/")
+    assert re.findall(r"<script(?![^>]*\bsrc=)[^>]*>", page.content.decode()) == []
+    script_src = page["Content-Security-Policy"].split("script-src")[1].split(";")[0]
+    assert "'self'" in script_src and "'unsafe-inline'" not in script_src
+    script = client.get("/api/docs/?script=")
+    assert script.status_code == 200 and script["Content-Type"].startswith("application/javascript")
+    assert "SwaggerUIBundle" in script.content.decode()
