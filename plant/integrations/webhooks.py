@@ -4,6 +4,10 @@ A delivery is a row first; a Celery task on the `default` queue POSTs it after c
 inside a transaction), logs every attempt and retries with exponential backoff up to
 WEBHOOK_MAX_ATTEMPTS. Receivers get each event at least once and dedupe on
 `X-Takt-Delivery`.
+
+A webhook goes only to http(s) and, unless WEBHOOK_ALLOW_PRIVATE, never into this server's
+own network: the URL's scheme and host are checked when it is saved and before every try,
+the address actually connected to before a byte is sent, and redirects are not followed.
 """
 
 from __future__ import annotations
@@ -55,13 +59,19 @@ def refused_host(host: str) -> str:
     return refused_address(address)
 
 
+# Carrier-grade NAT (RFC 6598): not "private" to ipaddress, yet inside some clouds' networks
+# (Alibaba Cloud's metadata service is 100.100.100.200).
+SHARED_ADDRESS_SPACE = ipaddress.ip_network("100.64.0.0/10")
+
+
 def refused_address(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str:
     if settings.WEBHOOK_ALLOW_PRIVATE:
         return ""
     mapped = getattr(address, "ipv4_mapped", None)
     address = mapped or address
     if (
-        address.is_private
+        address in SHARED_ADDRESS_SPACE
+        or address.is_private
         or address.is_loopback
         or address.is_link_local
         or address.is_reserved
@@ -111,7 +121,40 @@ class _GuardedHTTPSHandler(urllib.request.HTTPSHandler):
         return self.do_open(_GuardedHTTPSConnection, req, context=_TLS)
 
 
-_OPENER = urllib.request.build_opener(_GuardedHTTPHandler, _GuardedHTTPSHandler)
+def _opener() -> urllib.request.OpenerDirector:
+    """Only what a webhook needs, not `build_opener`'s defaults: http and https through the
+    guarded connections, behind an http(s) proxy from the environment if there is one. No
+    ftp, file or data handler (another scheme fails as unknown), and no redirect handler: a
+    3xx is a failed try, so nothing but the subscription's own URL is ever connected to."""
+    opener = urllib.request.OpenerDirector()
+    proxies = {k: v for k, v in urllib.request.getproxies().items() if k in ("http", "https")}
+    for handler in (
+        urllib.request.ProxyHandler(proxies),
+        _GuardedHTTPHandler(),
+        _GuardedHTTPSHandler(),
+        urllib.request.HTTPDefaultErrorHandler(),
+        urllib.request.HTTPErrorProcessor(),
+        urllib.request.UnknownHandler(),
+    ):
+        opener.add_handler(handler)
+    return opener
+
+
+_OPENER = _opener()
+
+
+def refused_url(url: str) -> str:
+    """Why a webhook may not go to `url` ("" when it may): http or https only, to a host
+    `refused_host` allows. Checked before every try too: a subscription edited in the admin
+    or saved while WEBHOOK_ALLOW_PRIVATE was on is held to the same rule."""
+    try:
+        parts = urllib.parse.urlsplit(url)
+        host = parts.hostname or ""
+    except ValueError:
+        return "is not a valid URL"
+    if parts.scheme not in ("http", "https"):
+        return f"is not http or https ({parts.scheme or 'no scheme'})"
+    return refused_host(host)
 
 
 def sign(*, secret: str, timestamp: str, body: bytes) -> str:
@@ -222,6 +265,11 @@ def attempt_webhook_delivery(*, delivery_id: str) -> float | None:
 
 
 def _post(delivery: WebhookDelivery) -> dict[str, Any]:
+    started = time.monotonic()
+    code, excerpt, error = None, b"", ""
+    refused = refused_url(delivery.subscription.url)
+    if refused:
+        return _outcome(code, excerpt, f"refused: the URL {refused}", started)
     body = json.dumps(delivery.payload, separators=(",", ":")).encode()
     timestamp = str(int(time.time()))
     signature = sign(secret=delivery.subscription.secret, timestamp=timestamp, body=body)
@@ -238,18 +286,30 @@ def _post(delivery: WebhookDelivery) -> dict[str, Any]:
             "X-Takt-Signature": f"sha256={signature}",
         },
     )
-    started = time.monotonic()
-    code, excerpt, error = None, b"", ""
     try:
         with _OPENER.open(request, timeout=settings.WEBHOOK_TIMEOUT_S) as response:
-            code, excerpt = response.status, response.read(500)
+            code, excerpt = response.status, _excerpt(response)
     except urllib.error.HTTPError as failure:
-        code, excerpt = failure.code, failure.read(500)
-    except (urllib.error.URLError, OSError) as failure:
-        error = str(getattr(failure, "reason", failure))[:300]
+        code, excerpt = failure.code, _excerpt(failure)
+        if 300 <= code < 400:
+            target = (failure.headers.get("Location") or "nowhere")[:200]
+            error = f"redirect to {target} not followed: give the subscription the final URL"
+    except (urllib.error.URLError, http.client.HTTPException, OSError) as failure:
+        error = str(getattr(failure, "reason", failure)) or type(failure).__name__
+    return _outcome(code, excerpt, error, started)
+
+
+def _excerpt(response: Any) -> bytes:
+    try:
+        return bytes(response.read(500))
+    except (http.client.HTTPException, OSError):
+        return b""
+
+
+def _outcome(code: int | None, excerpt: bytes, error: str, started: float) -> dict[str, Any]:
     return {
         "status_code": code,
         "response_excerpt": excerpt.decode(errors="replace")[:500],
-        "error": error,
+        "error": error[:300],
         "duration_ms": int((time.monotonic() - started) * 1000),
     }
