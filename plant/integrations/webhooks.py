@@ -2,8 +2,8 @@
 
 A delivery is a row first; a Celery task on the `default` queue POSTs it after commit (never
 inside a transaction), logs every attempt and retries with exponential backoff up to
-WEBHOOK_MAX_ATTEMPTS. Receivers get each event at least once and dedupe on
-`X-Takt-Delivery`.
+WEBHOOK_MAX_ATTEMPTS. Receivers get each event at least once and de-duplicate on the event's
+id (the body's `id`, `X-Takt-Event-Id`), which retries and replays keep.
 
 A webhook goes only to http(s) and, unless WEBHOOK_ALLOW_PRIVATE, never into this server's
 own network: the URL's scheme and host are checked when it is saved and before every try,
@@ -23,6 +23,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -192,7 +193,8 @@ def emit_event(
     May be called inside the caller's transaction: the rows commit with it and the tasks are
     enqueued only after commit. `payload` must be JSON-serialisable (datetimes are fine); a
     callable is called only when some subscription listens (a tablet's completion then costs
-    one query when nobody does).
+    one query when nobody does). The event gets one id, the same in every subscription's
+    delivery (and in replays): what receivers de-duplicate on.
     """
     if event not in EVENT_NAMES:
         raise RuleViolation(f"Unknown webhook event '{event}'.")
@@ -204,43 +206,37 @@ def emit_event(
     if not listening:
         return []
     raw = payload() if callable(payload) else payload
-    data = json.loads(json.dumps(raw, cls=DjangoJSONEncoder))
+    body = {
+        "id": str(uuid.uuid4()),
+        "event": event,
+        "plant": plant.code,
+        "created_at": timezone.now().isoformat(),
+        "data": raw,
+    }
+    body = json.loads(json.dumps(body, cls=DjangoJSONEncoder))
     with transaction.atomic():
-        deliveries = [_new_delivery(s, event, data, plant.code) for s in listening]
+        deliveries = [_new_delivery(s, event, body) for s in listening]
     return deliveries
 
 
-def _new_delivery(
-    subscription: WebhookSubscription, event: str, data: Any, plant_code: str
-) -> WebhookDelivery:
-    delivery = WebhookDelivery(subscription=subscription, event=event)
-    delivery.payload = {
-        "id": str(delivery.pk),
-        "event": event,
-        "plant": plant_code,
-        "created_at": timezone.now().isoformat(),
-        "data": data,
-    }
-    delivery.save()
-    _enqueue(delivery)
-    return delivery
-
-
-def _enqueue(delivery: WebhookDelivery) -> None:
-    enqueue(DELIVER_WEBHOOK, str(delivery.pk))
-
-
 def replay_webhook_delivery(*, delivery: WebhookDelivery) -> WebhookDelivery:
-    """Send a delivery's payload again, as a new delivery with its own log."""
+    """Send a delivery's payload again, as a new delivery with its own log. The payload, and
+    so the event's id, is the original's: a receiver that processed it already skips it."""
     with transaction.atomic():
-        again = WebhookDelivery.objects.create(
-            subscription=delivery.subscription,
-            event=delivery.event,
-            payload=delivery.payload,
-            replay_of=delivery,
-        )
-        _enqueue(again)
-    return again
+        return _new_delivery(delivery.subscription, delivery.event, delivery.payload, delivery)
+
+
+def _new_delivery(
+    subscription: WebhookSubscription,
+    event: str,
+    payload: dict[str, Any],
+    replay_of: WebhookDelivery | None = None,
+) -> WebhookDelivery:
+    delivery = WebhookDelivery.objects.create(
+        subscription=subscription, event=event, payload=payload, replay_of=replay_of
+    )
+    enqueue(DELIVER_WEBHOOK, str(delivery.pk))
+    return delivery
 
 
 def attempt_webhook_delivery(*, delivery_id: str) -> float | None:
@@ -281,6 +277,7 @@ def _post(delivery: WebhookDelivery) -> dict[str, Any]:
             "Content-Type": "application/json",
             "User-Agent": "Takt-Webhooks/1",
             "X-Takt-Event": delivery.event,
+            "X-Takt-Event-Id": delivery.event_id,
             "X-Takt-Delivery": str(delivery.pk),
             "X-Takt-Timestamp": timestamp,
             "X-Takt-Signature": f"sha256={signature}",
