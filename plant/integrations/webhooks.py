@@ -2,8 +2,12 @@
 
 A delivery is a row first; a Celery task on the `default` queue POSTs it after commit (never
 inside a transaction), logs every attempt and retries with exponential backoff up to
-WEBHOOK_MAX_ATTEMPTS. Receivers get each event at least once and dedupe on
-`X-Takt-Delivery`.
+WEBHOOK_MAX_ATTEMPTS. Receivers get each event at least once and de-duplicate on the event's
+id (the body's `id`, `X-Takt-Event-Id`), which retries and replays keep.
+
+A webhook goes only to http(s) and, unless WEBHOOK_ALLOW_PRIVATE, never into this server's
+own network: the URL's scheme and host are checked when it is saved and before every try,
+the address actually connected to before a byte is sent, and redirects are not followed.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -55,13 +60,19 @@ def refused_host(host: str) -> str:
     return refused_address(address)
 
 
+# Carrier-grade NAT (RFC 6598): not "private" to ipaddress, yet inside some clouds' networks
+# (Alibaba Cloud's metadata service is 100.100.100.200).
+SHARED_ADDRESS_SPACE = ipaddress.ip_network("100.64.0.0/10")
+
+
 def refused_address(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str:
     if settings.WEBHOOK_ALLOW_PRIVATE:
         return ""
     mapped = getattr(address, "ipv4_mapped", None)
     address = mapped or address
     if (
-        address.is_private
+        address in SHARED_ADDRESS_SPACE
+        or address.is_private
         or address.is_loopback
         or address.is_link_local
         or address.is_reserved
@@ -111,7 +122,40 @@ class _GuardedHTTPSHandler(urllib.request.HTTPSHandler):
         return self.do_open(_GuardedHTTPSConnection, req, context=_TLS)
 
 
-_OPENER = urllib.request.build_opener(_GuardedHTTPHandler, _GuardedHTTPSHandler)
+def _opener() -> urllib.request.OpenerDirector:
+    """Only what a webhook needs, not `build_opener`'s defaults: http and https through the
+    guarded connections, behind an http(s) proxy from the environment if there is one. No
+    ftp, file or data handler (another scheme fails as unknown), and no redirect handler: a
+    3xx is a failed try, so nothing but the subscription's own URL is ever connected to."""
+    opener = urllib.request.OpenerDirector()
+    proxies = {k: v for k, v in urllib.request.getproxies().items() if k in ("http", "https")}
+    for handler in (
+        urllib.request.ProxyHandler(proxies),
+        _GuardedHTTPHandler(),
+        _GuardedHTTPSHandler(),
+        urllib.request.HTTPDefaultErrorHandler(),
+        urllib.request.HTTPErrorProcessor(),
+        urllib.request.UnknownHandler(),
+    ):
+        opener.add_handler(handler)
+    return opener
+
+
+_OPENER = _opener()
+
+
+def refused_url(url: str) -> str:
+    """Why a webhook may not go to `url` ("" when it may): http or https only, to a host
+    `refused_host` allows. Checked before every try too: a subscription edited in the admin
+    or saved while WEBHOOK_ALLOW_PRIVATE was on is held to the same rule."""
+    try:
+        parts = urllib.parse.urlsplit(url)
+        host = parts.hostname or ""
+    except ValueError:
+        return "is not a valid URL"
+    if parts.scheme not in ("http", "https"):
+        return f"is not http or https ({parts.scheme or 'no scheme'})"
+    return refused_host(host)
 
 
 def sign(*, secret: str, timestamp: str, body: bytes) -> str:
@@ -149,7 +193,8 @@ def emit_event(
     May be called inside the caller's transaction: the rows commit with it and the tasks are
     enqueued only after commit. `payload` must be JSON-serialisable (datetimes are fine); a
     callable is called only when some subscription listens (a tablet's completion then costs
-    one query when nobody does).
+    one query when nobody does). The event gets one id, the same in every subscription's
+    delivery (and in replays): what receivers de-duplicate on.
     """
     if event not in EVENT_NAMES:
         raise RuleViolation(f"Unknown webhook event '{event}'.")
@@ -161,43 +206,37 @@ def emit_event(
     if not listening:
         return []
     raw = payload() if callable(payload) else payload
-    data = json.loads(json.dumps(raw, cls=DjangoJSONEncoder))
+    body = {
+        "id": str(uuid.uuid4()),
+        "event": event,
+        "plant": plant.code,
+        "created_at": timezone.now().isoformat(),
+        "data": raw,
+    }
+    body = json.loads(json.dumps(body, cls=DjangoJSONEncoder))
     with transaction.atomic():
-        deliveries = [_new_delivery(s, event, data, plant.code) for s in listening]
+        deliveries = [_new_delivery(s, event, body) for s in listening]
     return deliveries
 
 
-def _new_delivery(
-    subscription: WebhookSubscription, event: str, data: Any, plant_code: str
-) -> WebhookDelivery:
-    delivery = WebhookDelivery(subscription=subscription, event=event)
-    delivery.payload = {
-        "id": str(delivery.pk),
-        "event": event,
-        "plant": plant_code,
-        "created_at": timezone.now().isoformat(),
-        "data": data,
-    }
-    delivery.save()
-    _enqueue(delivery)
-    return delivery
-
-
-def _enqueue(delivery: WebhookDelivery) -> None:
-    enqueue(DELIVER_WEBHOOK, str(delivery.pk))
-
-
 def replay_webhook_delivery(*, delivery: WebhookDelivery) -> WebhookDelivery:
-    """Send a delivery's payload again, as a new delivery with its own log."""
+    """Send a delivery's payload again, as a new delivery with its own log. The payload, and
+    so the event's id, is the original's: a receiver that processed it already skips it."""
     with transaction.atomic():
-        again = WebhookDelivery.objects.create(
-            subscription=delivery.subscription,
-            event=delivery.event,
-            payload=delivery.payload,
-            replay_of=delivery,
-        )
-        _enqueue(again)
-    return again
+        return _new_delivery(delivery.subscription, delivery.event, delivery.payload, delivery)
+
+
+def _new_delivery(
+    subscription: WebhookSubscription,
+    event: str,
+    payload: dict[str, Any],
+    replay_of: WebhookDelivery | None = None,
+) -> WebhookDelivery:
+    delivery = WebhookDelivery.objects.create(
+        subscription=subscription, event=event, payload=payload, replay_of=replay_of
+    )
+    enqueue(DELIVER_WEBHOOK, str(delivery.pk))
+    return delivery
 
 
 def attempt_webhook_delivery(*, delivery_id: str) -> float | None:
@@ -222,6 +261,11 @@ def attempt_webhook_delivery(*, delivery_id: str) -> float | None:
 
 
 def _post(delivery: WebhookDelivery) -> dict[str, Any]:
+    started = time.monotonic()
+    code, excerpt, error = None, b"", ""
+    refused = refused_url(delivery.subscription.url)
+    if refused:
+        return _outcome(code, excerpt, f"refused: the URL {refused}", started)
     body = json.dumps(delivery.payload, separators=(",", ":")).encode()
     timestamp = str(int(time.time()))
     signature = sign(secret=delivery.subscription.secret, timestamp=timestamp, body=body)
@@ -233,23 +277,36 @@ def _post(delivery: WebhookDelivery) -> dict[str, Any]:
             "Content-Type": "application/json",
             "User-Agent": "Takt-Webhooks/1",
             "X-Takt-Event": delivery.event,
+            "X-Takt-Event-Id": delivery.event_id,
             "X-Takt-Delivery": str(delivery.pk),
             "X-Takt-Timestamp": timestamp,
             "X-Takt-Signature": f"sha256={signature}",
         },
     )
-    started = time.monotonic()
-    code, excerpt, error = None, b"", ""
     try:
         with _OPENER.open(request, timeout=settings.WEBHOOK_TIMEOUT_S) as response:
-            code, excerpt = response.status, response.read(500)
+            code, excerpt = response.status, _excerpt(response)
     except urllib.error.HTTPError as failure:
-        code, excerpt = failure.code, failure.read(500)
-    except (urllib.error.URLError, OSError) as failure:
-        error = str(getattr(failure, "reason", failure))[:300]
+        code, excerpt = failure.code, _excerpt(failure)
+        if 300 <= code < 400:
+            target = (failure.headers.get("Location") or "nowhere")[:200]
+            error = f"redirect to {target} not followed: give the subscription the final URL"
+    except (urllib.error.URLError, http.client.HTTPException, OSError) as failure:
+        error = str(getattr(failure, "reason", failure)) or type(failure).__name__
+    return _outcome(code, excerpt, error, started)
+
+
+def _excerpt(response: Any) -> bytes:
+    try:
+        return bytes(response.read(500))
+    except (http.client.HTTPException, OSError):
+        return b""
+
+
+def _outcome(code: int | None, excerpt: bytes, error: str, started: float) -> dict[str, Any]:
     return {
         "status_code": code,
         "response_excerpt": excerpt.decode(errors="replace")[:500],
-        "error": error,
+        "error": error[:300],
         "duration_ms": int((time.monotonic() - started) * 1000),
     }

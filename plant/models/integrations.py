@@ -177,7 +177,8 @@ class WebhookDeliveryQuerySet(PlantScopedQuerySet):
 
 
 class WebhookDelivery(models.Model):
-    """One event for one subscription, tried until delivered or out of tries."""
+    """One event for one subscription, tried until delivered or out of tries. The payload's
+    `id` is the event's id, the same in every delivery and replay of it."""
 
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"
@@ -206,6 +207,11 @@ class WebhookDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event} → {self.subscription.url} ({self.status})"
+
+    @property
+    def event_id(self) -> str:
+        """What receivers de-duplicate on (`X-Takt-Event-Id`)."""
+        return str(self.payload.get("id", ""))
 
 
 class WebhookAttempt(models.Model):

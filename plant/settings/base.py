@@ -311,8 +311,9 @@ API_IDEMPOTENCY_TTL_S = int(os.environ.get("API_IDEMPOTENCY_TTL_S", str(24 * 360
 WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("WEBHOOK_MAX_ATTEMPTS", "6"))
 WEBHOOK_RETRY_BASE_S = float(os.environ.get("WEBHOOK_RETRY_BASE_S", "30"))
 WEBHOOK_TIMEOUT_S = float(os.environ.get("WEBHOOK_TIMEOUT_S", "10"))
-# Webhooks to loopback, private and link-local addresses are refused (an integrator's URL
-# must not reach this server's own network); a plant whose ERP sits on the LAN turns this on.
+# Webhooks to loopback, private, shared (CGNAT) and link-local addresses are refused (an
+# integrator's URL must not reach this server's own network); a plant whose ERP sits on the
+# LAN turns this on.
 WEBHOOK_ALLOW_PRIVATE = env_bool("WEBHOOK_ALLOW_PRIVATE", False)
 CELERY_BEAT_SCHEDULE["purge-idempotency-keys"] = {
     "task": "plant.purge_idempotency_keys",

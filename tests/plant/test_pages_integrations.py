@@ -173,3 +173,23 @@ def test_the_admin_lists_tokens_audit_entries_and_webhooks(admin_client) -> None
         url = reverse(f"admin:plant_{model}_changelist")
         assert url in index
         assert admin_client.get(url).status_code == 200
+
+
+def test_the_webhooks_page_shows_a_redirected_try_and_where_it_pointed(
+    manager_client, plant, settings
+) -> None:
+    from plant.integrations.webhooks import (
+        attempt_webhook_delivery,
+        emit_event,
+        save_webhook_subscription,
+    )
+    from tests.plant.webhook_server import receiver
+
+    settings.WEBHOOK_ALLOW_PRIVATE = True
+    with receiver(replies=[301]) as server:
+        server.location = "https://erp.example.com/new-home"
+        save_webhook_subscription(plant=plant, url=server.url, events=["run.finished"])
+        (delivery,) = emit_event(plant=plant, event="run.finished", payload={})
+        attempt_webhook_delivery(delivery_id=str(delivery.pk))
+    html = manager_client.get(reverse("plant:integration-webhooks")).content.decode()
+    assert "HTTP 301: redirect to https://erp.example.com/new-home not followed" in html
